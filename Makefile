@@ -1,0 +1,58 @@
+EXTENSION = viewstats
+EXTVERSION = 0.1.0
+
+MODULE_big = viewstats
+OBJS = \
+	src/core/dayset_core.o \
+	src/viewstats.o \
+	src/dayset.o \
+	src/dayset_ops.o \
+	src/streak_agg.o \
+	src/streak_window.o
+
+PG_CPPFLAGS = -I$(srcdir)/src
+
+DATA = $(wildcard sql/$(EXTENSION)--*.sql)
+
+# pg_regress files in sql/ and expected/, in order
+REGRESS = \
+	dayset_io \
+	dayset_ops \
+	streak_agg \
+	streak_window \
+	timezones \
+	parallel \
+	differential \
+	bad_input
+REGRESS_OPTS = --load-extension=$(EXTENSION)
+
+# ---- Orchestration (scripts under test/scripts) ----
+# Plain `make` builds; without this the first rule below would be the goal.
+.DEFAULT_GOAL := all
+
+.PHONY: demo test unit
+# Both set up everything themselves (apt, build, private install in
+# tmp_install/, throwaway cluster) and clean up after themselves.
+demo:
+	@bash test/scripts/demo.sh
+
+test:
+	@bash test/scripts/run_tests.sh
+
+unit:
+	@$(MAKE) -C test/unit run
+
+# The private install tree they build.
+EXTRA_CLEAN += tmp_install .tmp_install.lock
+
+# `make -s print-REGRESS`: lets the scripts read lists from this file.
+print-%:
+	@echo '$($*)'
+
+# Bootstrap: on a fresh machine pg_config or the PGXS headers may be missing
+# until test/scripts installs them, so only include PGXS when it is there.
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifneq ($(wildcard $(PGXS)),)
+include $(PGXS)
+endif

@@ -1,0 +1,124 @@
+-- Catalogue of bad input: every user-reachable error path, with its SQLSTATE.
+-- No path may raise XX000 (internal error) or crash the server.
+SET datestyle = 'ISO, YMD';
+
+CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	detail text;
+BEGIN
+	EXECUTE q;
+	RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+	RETURN SQLSTATE || ': ' || SQLERRM || coalesce(nullif(' (' || detail || ')', ' ()'), '');
+END $$;
+
+-- binary input: write the bytes as a bytea field of a binary COPY file, then
+-- read that file into a dayset column, which calls dayset_recv on them
+CREATE TABLE recv_target (ds dayset);
+CREATE FUNCTION pg_temp.try_recv(bytes bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE format('COPY (SELECT %L::bytea) TO %L (FORMAT binary)', bytes,
+	               '/tmp/viewstats_regress_recv.bin');
+	RETURN pg_temp.try('COPY recv_target FROM ''/tmp/viewstats_regress_recv.bin'' (FORMAT binary)');
+END $$;
+
+CREATE TABLE catalogue (id serial, what text, q text);
+INSERT INTO catalogue (what, q) VALUES
+  -- text input
+  ('empty string',            $q$SELECT ''::dayset$q$),
+  ('no braces',               $q$SELECT '2017-12-01'::dayset$q$),
+  ('unclosed',                $q$SELECT '{2017-12-01'::dayset$q$),
+  ('only open',               $q$SELECT '{'::dayset$q$),
+  ('trailing comma',          $q$SELECT '{2017-12-01,}'::dayset$q$),
+  ('lone comma',              $q$SELECT '{,}'::dayset$q$),
+  ('trailing garbage',        $q$SELECT '{2017-12-01}x'::dayset$q$),
+  ('wrong separator',         $q$SELECT '{2017-12-01;2017-12-02}'::dayset$q$),
+  ('double slash',            $q$SELECT '{2017-12-01//2017-12-02}'::dayset$q$),
+  ('open range',              $q$SELECT '{2017-12-01/}'::dayset$q$),
+  ('two-digit year',          $q$SELECT '{17-12-01}'::dayset$q$),
+  ('one-digit month',         $q$SELECT '{2017-1-01}'::dayset$q$),
+  ('three-digit day',         $q$SELECT '{2017-12-011}'::dayset$q$),
+  ('space inside a date',     $q$SELECT '{2017 -12-01}'::dayset$q$),
+  ('infinity',                $q$SELECT '{infinity}'::dayset$q$),
+  ('reversed range',          $q$SELECT '{2017-12-05/2017-12-01}'::dayset$q$),
+  ('month 13',                $q$SELECT '{2017-13-01}'::dayset$q$),
+  ('month 0',                 $q$SELECT '{2017-00-10}'::dayset$q$),
+  ('day 32',                  $q$SELECT '{2017-12-32}'::dayset$q$),
+  ('29 Feb, common year',     $q$SELECT '{2017-02-29}'::dayset$q$),
+  ('29 Feb 1900',             $q$SELECT '{1900-02-29}'::dayset$q$),
+  ('before 4714 BC',          $q$SELECT '{-4713-11-23}'::dayset$q$),
+  ('after 5874897',           $q$SELECT '{5874898-01-01}'::dayset$q$),
+  ('ten-digit year',          $q$SELECT '{9999999999-01-01}'::dayset$q$),
+  -- casts
+  ('infinite date in array',  $q$SELECT ARRAY[date 'infinity']::dayset$q$),
+  ('unbounded daterange',     $q$SELECT daterange('2017-12-01', NULL)::dayset$q$),
+  ('infinite daterange',      $q$SELECT daterange('-infinity', '2017-12-01')::dayset$q$),
+  ('unbounded multirange',    $q$SELECT datemultirange(daterange(NULL, '2017-12-01'))::dayset$q$),
+  ('int array',               $q$SELECT ARRAY[1,2]::dayset$q$),
+  -- aggregates
+  ('infinite day',            $q$SELECT dayset_agg(d) FROM (VALUES (date 'infinity')) t(d)$q$),
+  ('-infinite day',           $q$SELECT longest_streak(d) FROM (VALUES (date '-infinity')) t(d)$q$),
+  ('negative max_gap',        $q$SELECT longest_streak(d, -1) FROM (VALUES (date '2017-12-01')) t(d)$q$),
+  ('NULL max_gap',            $q$SELECT longest_streak(d, NULL) FROM (VALUES (date '2017-12-01')) t(d)$q$),
+  ('varying max_gap',         $q$SELECT longest_streak(d, g) FROM (VALUES (date '2017-12-01', 0), ('2017-12-02', 1)) t(d, g)$q$),
+  ('NULL as_of',              $q$SELECT current_streak(d, NULL) FROM (VALUES (date '2017-12-01')) t(d)$q$),
+  ('infinite as_of',          $q$SELECT current_streak(d, 'infinity') FROM (VALUES (date '2017-12-01')) t(d)$q$),
+  ('varying as_of',           $q$SELECT current_streak(d, d) FROM (VALUES (date '2017-12-01'), ('2017-12-02')) t(d)$q$),
+  ('unknown time zone',       $q$SELECT dayset_agg(now(), 'Mars/Olympus_Mons')$q$),
+  ('empty time zone',         $q$SELECT dayset_agg(now(), '')$q$),
+  ('overlong time zone',      $q$SELECT dayset_agg(now(), repeat('x', 500))$q$),
+  ('NULL time zone',          $q$SELECT dayset_agg(now(), NULL)$q$),
+  ('infinite timestamp',      $q$SELECT dayset_agg(timestamptz 'infinity', 'UTC')$q$),
+  ('local day before 4714 BC', $q$SELECT dayset_agg(timestamptz '4714-11-24 01:00:00+00 BC', 'America/New_York')$q$),
+  -- accessors
+  ('negative max_gap accessor', $q$SELECT longest_streak('{2017-12-01}'::dayset, -5)$q$),
+  ('infinite as_of accessor', $q$SELECT current_streak('{2017-12-01}'::dayset, 'infinity')$q$),
+  ('min_days 0',              $q$SELECT streak_count('{2017-12-01}'::dayset, 0)$q$),
+  ('min_days negative',       $q$SELECT * FROM streaks('{2017-12-01}'::dayset, -1)$q$),
+  -- window functions
+  ('window descending',       $q$SELECT streak_length(d) OVER (ORDER BY d DESC) FROM (VALUES (date '2017-12-01'), ('2017-12-02')) t(d)$q$),
+  ('window unordered',        $q$SELECT streak_start(d) OVER () FROM (VALUES (date '2017-12-01'), ('2017-12-02')) t(d)$q$),
+  ('window negative max_gap', $q$SELECT streak_number(d, -1) OVER (ORDER BY d) FROM (VALUES (date '2017-12-01')) t(d)$q$),
+  ('window NULL max_gap',     $q$SELECT streak_number(d, NULL) OVER (ORDER BY d) FROM (VALUES (date '2017-12-01')) t(d)$q$),
+  ('window varying max_gap',  $q$SELECT streak_length(d, g) OVER (ORDER BY d) FROM (VALUES (date '2017-12-01', 0), ('2017-12-02', 1)) t(d, g)$q$),
+  ('window infinite day',     $q$SELECT streak_length(d) OVER (ORDER BY d) FROM (VALUES (date 'infinity')) t(d)$q$),
+  -- support functions are not callable outside an aggregate
+  ('support function by hand', $q$SELECT viewstats_longest_streak_final(NULL)$q$);
+
+SELECT id, what, pg_temp.try(q) AS result INTO TEMP results FROM catalogue ORDER BY id;
+SELECT what, result FROM results ORDER BY id;
+
+-- binary input (dayset_recv)
+CREATE TABLE wire_catalogue (id serial, what text, bytes bytea);
+INSERT INTO wire_catalogue (what, bytes) VALUES
+  ('valid: two runs',         '\x010000000000000200000000000000020000000900000009'),
+  ('empty input',             '\x'),
+  ('truncated header',        '\x01000000000000'),
+  ('version 2',               '\x0200000000000000'),
+  ('version 0',               '\x0000000000000000'),
+  ('non-zero flags',          '\x0101000000000000'),
+  ('non-zero reserved',       '\x0100000100000000'),
+  ('negative run count',      '\x01000000ffffffff'),
+  ('huge run count',          '\x010000007fffffff'),
+  ('count larger than data',  '\x01000000000000020000000000000002'),
+  ('trailing byte',           '\x01000000000000010000000000000002ff'),
+  ('half a run',              '\x0100000000000001000000000000'),
+  ('first after last',        '\x01000000000000010000000500000002'),
+  ('unsorted runs',           '\x010000000000000200000009000000090000000000000002'),
+  ('overlapping runs',        '\x010000000000000200000000000000050000000300000009'),
+  ('adjacent runs',           '\x010000000000000200000000000000020000000300000009'),
+  ('day below range',         '\x0100000000000001ffda97a6ffda97a6'),
+  ('day above range',         '\x01000000000000017fda970d7fda970d'),
+  ('infinity as a day',       '\x01000000000000017fffffff7fffffff'),
+  ('valid: first and last dates', '\x0100000000000002ffda97a7ffda97a77fda970c7fda970c');
+SELECT what, pg_temp.try_recv(bytes) AS result INTO TEMP wire_results FROM wire_catalogue ORDER BY id;
+SELECT * FROM wire_results;
+
+-- the summary: every bad input fails with a class 22 or 42 SQLSTATE, and
+-- none is an internal error
+SELECT count(*) AS error_paths,
+       count(*) FILTER (WHERE result LIKE 'XX%') AS internal_errors,
+       count(*) FILTER (WHERE result !~ '^(22|42)') AS other_outcomes
+FROM (SELECT what, result FROM results UNION ALL SELECT what, result FROM wire_results) r
+WHERE what NOT LIKE 'valid%';

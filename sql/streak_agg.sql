@@ -1,0 +1,70 @@
+-- streak aggregates: dayset_agg, longest_streak, current_streak
+SET datestyle = 'ISO, YMD';
+
+CREATE TABLE views (viewer int, title text, day date);
+-- viewer 1: 2017-12-01..2017-12-18 every day, given out of order with
+-- duplicates and NULLs; viewer 2: gaps of 1 and 2 days; viewer 3: only NULLs
+INSERT INTO views
+SELECT 1, 'A Christmas Prince', date '2017-12-18' - i FROM generate_series(0, 17) i
+UNION ALL SELECT 1, 'A Christmas Prince', date '2017-12-05' FROM generate_series(1, 3)
+UNION ALL SELECT 1, 'A Christmas Prince', NULL
+UNION ALL SELECT 2, 'Bee Movie', d::date FROM unnest(ARRAY['2017-12-01','2017-12-02','2017-12-04',
+        '2017-12-05','2017-12-06','2017-12-09','2017-12-10']) d
+UNION ALL SELECT 3, 'Bee Movie', NULL FROM generate_series(1, 2);
+
+SELECT viewer, dayset_agg(day), longest_streak(day),
+       longest_streak(day, 1) AS gap1, longest_streak(day, 2) AS gap2,
+       current_streak(day, date '2017-12-19') AS cur_19,
+       current_streak(day, date '2017-12-11', 2) AS cur_11_gap2
+FROM views GROUP BY viewer ORDER BY viewer;
+
+-- no rows gives NULL, for every aggregate
+SELECT dayset_agg(day), longest_streak(day), current_streak(day, date '2017-12-01')
+FROM views WHERE false;
+
+-- order independence: ascending, descending and shuffled input agree
+SELECT (SELECT dayset_agg(day ORDER BY day) FROM views) =
+       (SELECT dayset_agg(day ORDER BY day DESC) FROM views) AS asc_eq_desc,
+       (SELECT dayset_agg(day ORDER BY md5(day::text)) FROM views) =
+       (SELECT dayset_agg(day) FROM views) AS shuffled_eq;
+
+-- many out-of-order days (exercises the pending buffer and its compaction)
+SELECT day_count(ds), streak_count(ds), longest_streak(ds)
+FROM (SELECT dayset_agg(date '2000-01-01' + (i * 7919) % 10000) AS ds
+      FROM generate_series(1, 20000) i WHERE (i * 7919) % 10000 % 10 <> 3) s;
+
+-- direct aggregates equal the accessors applied to dayset_agg
+SELECT viewer,
+       longest_streak(day) = longest_streak(dayset_agg(day)) AS longest_eq,
+       longest_streak(day, 2) = longest_streak(dayset_agg(day), 2) AS longest_gap_eq,
+       current_streak(day, date '2017-12-07') = current_streak(dayset_agg(day), date '2017-12-07') AS current_eq
+FROM views WHERE viewer < 3 GROUP BY viewer ORDER BY viewer;
+
+-- timestamptz on a local calendar; see timezones.sql for DST and the date line
+SELECT dayset_agg(ts, 'UTC') AS utc, dayset_agg(ts, 'Asia/Tokyo') AS tokyo,
+       longest_streak(ts, 'Asia/Tokyo') AS tokyo_streak,
+       longest_streak(ts, 'America/Los_Angeles', 1) AS la_streak_gap1
+FROM (VALUES (timestamptz '2017-12-01 20:00+00'), ('2017-12-02 10:00+00'),
+             ('2017-12-03 16:00+00')) t(ts);
+
+-- rollup: monthly stored daysets merged with dayset_agg(dayset)
+CREATE TABLE monthly AS
+SELECT viewer, date_trunc('month', day)::date AS month, dayset_agg(day) AS days
+FROM (SELECT 1 AS viewer, date '2017-11-20' + i AS day FROM generate_series(0, 40) i
+      UNION ALL SELECT 2, date '2017-10-31' + 2 * i FROM generate_series(0, 40) i) s
+GROUP BY 1, 2;
+SELECT viewer, count(*) AS months, dayset_agg(days) AS merged, longest_streak(dayset_agg(days))
+FROM monthly GROUP BY viewer ORDER BY viewer;
+-- overlapping and empty inputs are fine; NULLs are ignored
+SELECT dayset_agg(ds) FROM (VALUES ('{2017-12-01/2017-12-10}'::dayset), ('{2017-12-05/2017-12-12}'),
+                                   ('{}'), (NULL)) t(ds);
+SELECT dayset_agg(ds) FROM (VALUES ('{}'::dayset), (NULL)) t(ds);
+
+-- aggregates work as window aggregates too (moving frame)
+SELECT day, longest_streak(day) OVER (ORDER BY day ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS last3
+FROM (VALUES (date '2017-12-01'), ('2017-12-02'), ('2017-12-04'), ('2017-12-05'), ('2017-12-06')) t(day)
+ORDER BY day;
+
+-- the same max_gap / as_of must be used on every row of a group
+SELECT longest_streak(day, CASE WHEN day < '2017-12-10' THEN 0 ELSE 1 END) FROM views;
+SELECT current_streak(day, day) FROM views WHERE viewer = 2;

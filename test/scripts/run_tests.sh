@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# `make test`: every test suite, hermetically, then one summary line
+# "N passed, N failed" (individual tests where a suite reports them).
+#
+# Each suite is a function step_NAME, run in a subshell with `set -e` so one
+# failing suite does not stop the others. A step reports its counts with
+# record PASSED FAILED; a step that records nothing counts as one test.
+# To add a suite: write step_NAME and add NAME to TEST_STEPS. Set-up has
+# run by then: VS_BINDIR (private tree's bin), VS_WORK (temp dir owned by
+# the server user), VS_PG_ROOT (checkout as that user can read it) and
+# VS_RESULTS (logs) are set. A suite that needs a running server can do
+#   VS_SKIP_BUILD=1 bash "$VS_ROOT/test/scripts/with_cluster.sh" CMD...
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+TEST_STEPS=(unit regress tap)
+
+# ---- steps -----------------------------------------------------------------
+
+step_unit() {
+	if [[ ! -f $VS_ROOT/test/unit/Makefile ]]; then
+		echo "no test/unit/Makefile: skipped"
+		record 0 0
+		return 0
+	fi
+	local log=$VS_RESULTS/unit.log rc=0
+	make --no-print-directory -C "$VS_ROOT/test/unit" run 2>&1 | tee "$log" || rc=$?
+	# The runner ends with its own "N passed, N failed"; else count TAP-style
+	# "ok N" / "not ok N" lines; else the step counts as one test.
+	local counts ok notok
+	counts=$(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" | tail -n 1)
+	ok=$(grep -cE '^ok [0-9]+' "$log" || true)
+	notok=$(grep -cE '^not ok [0-9]+' "$log" || true)
+	if [[ -n $counts ]]; then
+		read -r ok notok <<<"$counts"
+		record "$ok" "$notok"
+	elif ((ok + notok > 0)); then
+		record "$ok" "$notok"
+	fi
+	return $rc
+}
+
+step_regress() {
+	local -a tests opts
+	read -ra tests <<<"$(vs_make_var REGRESS)"
+	read -ra opts <<<"$(vs_make_var REGRESS_OPTS)"
+	if ((${#tests[@]} == 0)); then
+		echo "REGRESS is empty: skipped"
+		record 0 0
+		return 0
+	fi
+	local ext out=$VS_WORK/regress rc=0
+	ext=$(vs_make_var EXTENSION)
+	[[ " ${opts[*]} " == *" --load-extension=$ext "* ]] || opts+=("--load-extension=$ext")
+	vs_as_pg mkdir -p "$out"
+	# C locale and UTF8 so expected files do not depend on the machine.
+	# pg_regress exports PGTZ and PGDATESTYLE for its psql, which would
+	# override test.conf; the launcher drops them so sessions get UTC and
+	# ISO, YMD from the server.
+	vs_as_pg "$PG_REGRESS" \
+		--launcher="env -u PGTZ -u PGDATESTYLE" \
+		--temp-instance="$out/instance" \
+		--temp-config="$VS_TEST_CONF" \
+		--bindir="$VS_BINDIR" \
+		--inputdir="$VS_PG_ROOT" \
+		--outputdir="$out" \
+		--port="$(vs_free_port)" \
+		--encoding=UTF8 --no-locale \
+		"${opts[@]}" "${tests[@]}" 2>&1 | tee "$VS_RESULTS/regress.log" || rc=$?
+	local ok failed
+	ok=$(grep -cE '\.\.\. ok' "$VS_RESULTS/regress.log" || true)
+	failed=$(grep -cE '\.\.\. FAILED' "$VS_RESULTS/regress.log" || true)
+	record "$ok" "$failed"
+	if ((rc != 0)); then
+		if [[ -s $out/regression.diffs ]]; then
+			echo "---- head of regression.diffs ----"
+			head -n 300 "$out/regression.diffs"
+		elif [[ -f $out/log/postmaster.log ]]; then
+			echo "---- tail of the server log ----"
+			tail -n 50 "$out/log/postmaster.log"
+		fi
+	fi
+	return $rc
+}
+
+step_tap() {
+	local -a files
+	mapfile -t files < <(cd "$VS_PG_ROOT/test" && compgen -G 't/*.pl' | sort)
+	if ((${#files[@]} == 0)); then
+		echo "no test/t/*.pl: skipped"
+		record 0 0
+		return 0
+	fi
+	local out=$VS_WORK/tap rc=0
+	vs_as_pg mkdir -p "$out"
+	# PATH: the private tree first, so the nodes run our postgres and find
+	# our extension. TESTDIR (PG <= 16) and TESTDATADIR/TESTLOGDIR (17+)
+	# keep the nodes' files in the postgres-owned temp dir.
+	PATH="$VS_BINDIR:$PATH" vs_as_pg env -C "$VS_PG_ROOT/test" \
+		PG_REGRESS="$PG_REGRESS" TEMP_CONFIG="$VS_TEST_CONF" \
+		TESTDIR="$out" TESTDATADIR="$out/data" TESTLOGDIR="$out/log" \
+		PG_TEST_PORT_DIR="$out" \
+		prove -I "$PG_PERL_LIB" "${files[@]}" 2>&1 | tee "$VS_RESULTS/tap.log" || rc=$?
+	# Count scripts: "Files=N" from the summary, minus those listed as
+	# failed in "Test Summary Report" (lines "t/x.pl (Wstat: ...").
+	local total name logf
+	local -a failed
+	total=$(sed -nE 's/^Files=([0-9]+),.*/\1/p' "$VS_RESULTS/tap.log")
+	mapfile -t failed < <(sed -nE 's/^t\/(\S+)\.pl +\(Wstat.*/\1/p' "$VS_RESULTS/tap.log")
+	[[ -n $total ]] && record $((total - ${#failed[@]})) "${#failed[@]}"
+	# The node logs of the failed scripts say why (PG 15 and 17+ layouts).
+	for name in "${failed[@]}"; do
+		for logf in "$out/tmp_check/log/regress_log_$name" "$out/log/regress_log_$name"; do
+			[[ -f $logf ]] || continue
+			echo "---- tail of $logf ----"
+			tail -n 40 "$logf"
+		done
+	done
+	return $rc
+}
+
+# ---- runner ----------------------------------------------------------------
+
+# Counts go through files because each step runs in a subshell.
+record() { echo "$1 $2" >"$VS_RESULTS/$VS_STEP.counts"; }
+
+TOTAL_PASSED=0
+TOTAL_FAILED=0
+SUMMARY=()
+
+# run_step NAME FUNCTION: run it, then add its counts to the totals.
+run_step() {
+	local name=$1 fn=$2 rc=0 start=$SECONDS passed failed
+	printf '\n===== %s =====\n' "$name"
+	VS_STEP=$name
+	set +e
+	(
+		set -e
+		"$fn"
+	)
+	rc=$?
+	set -e
+	if [[ -f $VS_RESULTS/$name.counts ]]; then
+		read -r passed failed <"$VS_RESULTS/$name.counts"
+		# A step that crashed after its tests passed still fails.
+		((rc != 0 && failed == 0)) && failed=1
+	elif ((rc == 0)); then
+		passed=1 failed=0
+	else
+		passed=0 failed=1
+	fi
+	TOTAL_PASSED=$((TOTAL_PASSED + passed))
+	TOTAL_FAILED=$((TOTAL_FAILED + failed))
+	local verdict=ok
+	((failed > 0)) && verdict=FAILED
+	((passed + failed == 0)) && verdict=skipped
+	SUMMARY+=("$(printf '%-10s %-8s %4d passed %4d failed %5ds' "$name" "$verdict" "$passed" "$failed" $((SECONDS - start)))")
+	return $rc
+}
+
+print_summary() {
+	printf '\n===== summary =====\n'
+	printf '%s\n' "${SUMMARY[@]}"
+	echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
+}
+
+# Set-up runs in this shell (it sets VS_WORK, VS_BINDIR, ...); if it dies,
+# the exit hook still prints the summary so CI shows "0 passed, 1 failed".
+on_exit() {
+	((${#SUMMARY[@]} > 0)) && return 0
+	SUMMARY+=("setup      FAILED")
+	TOTAL_FAILED=1
+	print_summary
+}
+
+main() {
+	cd "$VS_ROOT"
+	VS_EXIT_HOOK=on_exit
+	vs_trap_cleanup
+	local start=$SECONDS
+	printf '===== setup =====\n'
+	vs_setup
+	SUMMARY+=("$(printf '%-10s %-8s %27s %5ds' setup ok '' $((SECONDS - start)))")
+	# Step logs and counts; under VS_WORK so they go on exit too.
+	VS_RESULTS=$VS_WORK/results
+	mkdir -p "$VS_RESULTS"
+	local step
+	for step in "${TEST_STEPS[@]}"; do
+		run_step "$step" "step_$step" || true
+	done
+	print_summary
+	((TOTAL_FAILED == 0))
+}
+
+main "$@"
