@@ -183,8 +183,16 @@ dayset_setop(FunctionCallInfo fcinfo, ds_setop op)
 	Dayset	   *out;
 	int32_t		n;
 
-	/* every result fits in na + nb runs; the header says how many we used */
-	viewstats_check_run_count(cap);
+	/*
+	 * Every result fits in na + nb runs; past the cap, count it exactly.  The
+	 * header then says how many runs were used.
+	 */
+	if (cap > DS_MAX_RUNS)
+	{
+		op(a->runs, a->nruns, b->runs, b->nruns, NULL, &n);
+		viewstats_check_run_count(n);
+		cap = n;
+	}
 	out = viewstats_dayset_alloc((int32) cap);
 	op(a->runs, a->nruns, b->runs, b->nruns, out->runs, &n);
 	out->nruns = n;

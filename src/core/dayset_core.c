@@ -234,9 +234,17 @@ merge_into(ds_builder *b, const ds_run *add, int32_t nadd)
 		b->nruns += nadd;
 		return DS_OK;
 	}
-	/* The union never has more runs than its inputs together. */
+	/*
+	 * The union never has more runs than its inputs together; past the cap,
+	 * count it exactly, since merging may bring it back under.
+	 */
 	if (need > DS_MAX_RUNS)
-		need = DS_MAX_RUNS;
+	{
+		ds_union(b->runs, b->nruns, add, nadd, NULL, &nout);
+		if (nout > DS_MAX_RUNS)
+			return DS_ERR_TOO_LARGE;
+		need = nout;
+	}
 	out = ds_alloc((size_t) need * sizeof(ds_run));
 	if (out == NULL)
 		return DS_ERR_NOMEM;
@@ -278,9 +286,10 @@ compact_pending(ds_builder *b)
 			n++;
 		}
 	}
-	b->npending = 0;
 	st = merge_into(b, tmp, n);
 	ds_free(tmp);
+	if (st == DS_OK)
+		b->npending = 0;		/* on failure they stay, and the set is intact */
 	return st;
 }
 
@@ -364,6 +373,7 @@ ds_union(const ds_run *a, int32_t na, const ds_run *b, int32_t nb,
 	int32_t		i = 0,
 				j = 0,
 				n = 0;
+	ds_run		cur = {0, 0};
 
 	while (i < na || j < nb)
 	{
@@ -373,14 +383,22 @@ ds_union(const ds_run *a, int32_t na, const ds_run *b, int32_t nb,
 			next = a[i++];
 		else
 			next = b[j++];
-		if (n > 0 && (int64_t) next.first <= (int64_t) out[n - 1].last + 1)
+		/* cur is the run being grown; out[n - 1] when writing */
+		if (n > 0 && (int64_t) next.first <= (int64_t) cur.last + 1)
 		{
-			if (next.last > out[n - 1].last)
-				out[n - 1].last = next.last;
+			if (next.last > cur.last)
+				cur.last = next.last;
 		}
 		else
-			out[n++] = next;
+		{
+			if (n > 0 && out != NULL)
+				out[n - 1] = cur;
+			cur = next;
+			n++;
+		}
 	}
+	if (n > 0 && out != NULL)
+		out[n - 1] = cur;
 	*nout = n;
 }
 
@@ -399,8 +417,11 @@ ds_intersect(const ds_run *a, int32_t na, const ds_run *b, int32_t nb,
 
 		if (lo <= hi)
 		{
-			out[n].first = lo;
-			out[n].last = hi;
+			if (out != NULL)
+			{
+				out[n].first = lo;
+				out[n].last = hi;
+			}
 			n++;
 		}
 		if (a[i].last < b[j].last)
@@ -430,8 +451,11 @@ ds_difference(const ds_run *a, int32_t na, const ds_run *b, int32_t nb,
 		{
 			if (b[k].first > lo)
 			{
-				out[n].first = (int32_t) lo;
-				out[n].last = b[k].first - 1;
+				if (out != NULL)
+				{
+					out[n].first = (int32_t) lo;
+					out[n].last = b[k].first - 1;
+				}
 				n++;
 			}
 			lo = (int64_t) b[k].last + 1;
@@ -440,8 +464,11 @@ ds_difference(const ds_run *a, int32_t na, const ds_run *b, int32_t nb,
 		}
 		if (lo <= hi)
 		{
-			out[n].first = (int32_t) lo;
-			out[n].last = (int32_t) hi;
+			if (out != NULL)
+			{
+				out[n].first = (int32_t) lo;
+				out[n].last = (int32_t) hi;
+			}
 			n++;
 		}
 	}

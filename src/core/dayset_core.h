@@ -156,8 +156,8 @@ extern ds_status ds_builder_finish(ds_builder *b);
 /* ---- Set algebra on normalized arrays ---- */
 
 /*
- * out must have room for na + nb runs (always enough); *nout receives the
- * count.  out must not alias a or b.
+ * na + nb runs are always room enough in out; *nout receives the count.  out
+ * must not alias a or b.  With out NULL they only count the result's runs.
  */
 extern void ds_union(const ds_run *a, int32_t na, const ds_run *b, int32_t nb,
 					 ds_run *out, int32_t *nout);
