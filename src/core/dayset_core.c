@@ -304,6 +304,18 @@ ds_builder_add_day_slow(ds_builder *b, int32_t day)
 		if (b->nruns > 0 && day <= (int64_t) b->runs[b->nruns - 1].last + 1)
 			return ds_builder_add_day(b, day);
 		st = reserve_runs(b, (int64_t) b->nruns + 1);
+		if (st == DS_ERR_TOO_LARGE && b->npending > 0)
+		{
+			/*
+			 * At the run limit, but pending days may fill gaps: merge them
+			 * and look again, so the limit applies to the set, not to how its
+			 * days happen to be split between runs and the buffer.
+			 */
+			st = compact_pending(b);
+			if (st != DS_OK)
+				return st;
+			return ds_builder_add_day_slow(b, day);
+		}
 		if (st != DS_OK)
 			return st;
 		b->runs[b->nruns].first = day;
@@ -313,6 +325,13 @@ ds_builder_add_day_slow(ds_builder *b, int32_t day)
 	}
 
 	/* Out of order: buffer it, and compact once the buffer is large. */
+	if (b->npending == b->pending_cap && b->pending_cap >= DS_MAX_RUNS)
+	{
+		/* The buffer cannot grow: merge it into the runs to make room. */
+		st = compact_pending(b);
+		if (st != DS_OK)
+			return st;
+	}
 	if (b->npending == b->pending_cap)
 	{
 		int64_t		cap = b->pending_cap < DS_PENDING_MIN ?
@@ -320,7 +339,7 @@ ds_builder_add_day_slow(ds_builder *b, int32_t day)
 		int32_t    *p;
 
 		if (cap > DS_MAX_RUNS)
-			return DS_ERR_TOO_LARGE;
+			cap = DS_MAX_RUNS;
 		p = ds_realloc(b->pending, (size_t) cap * sizeof(int32_t));
 		if (p == NULL)
 			return DS_ERR_NOMEM;
@@ -333,10 +352,28 @@ ds_builder_add_day_slow(ds_builder *b, int32_t day)
 	return DS_OK;
 }
 
+/*
+ * merge_into, but when the union of the runs alone is too large, merge the
+ * pending days first (they may fill gaps) and try once more.
+ */
+static ds_status
+merge_into_compacting(ds_builder *b, const ds_run *add, int32_t nadd)
+{
+	ds_status	st = merge_into(b, add, nadd);
+
+	if (st == DS_ERR_TOO_LARGE && b->npending > 0)
+	{
+		st = compact_pending(b);
+		if (st == DS_OK)
+			st = merge_into(b, add, nadd);
+	}
+	return st;
+}
+
 ds_status
 ds_builder_add_runs(ds_builder *b, const ds_run *runs, int32_t n)
 {
-	return merge_into(b, runs, n);
+	return merge_into_compacting(b, runs, n);
 }
 
 ds_status
@@ -353,7 +390,7 @@ ds_builder_add_raw_runs(ds_builder *b, const ds_run *runs, int32_t n)
 	memcpy(tmp, runs, (size_t) n * sizeof(ds_run));
 	qsort(tmp, (size_t) n, sizeof(ds_run), cmp_run_first);
 	n = coalesce_sorted(tmp, n);
-	st = merge_into(b, tmp, n);
+	st = merge_into_compacting(b, tmp, n);
 	ds_free(tmp);
 	return st;
 }
