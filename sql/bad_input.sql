@@ -32,6 +32,8 @@ INSERT INTO catalogue (what, q) VALUES
   ('only open',               $q$SELECT '{'::dayset$q$),
   ('trailing comma',          $q$SELECT '{2017-12-01,}'::dayset$q$),
   ('lone comma',              $q$SELECT '{,}'::dayset$q$),
+  ('double comma',            $q$SELECT '{2017-12-01,,2017-12-02}'::dayset$q$),
+  ('nested braces',           $q$SELECT '{{2017-12-01}}'::dayset$q$),
   ('trailing garbage',        $q$SELECT '{2017-12-01}x'::dayset$q$),
   ('wrong separator',         $q$SELECT '{2017-12-01;2017-12-02}'::dayset$q$),
   ('double slash',            $q$SELECT '{2017-12-01//2017-12-02}'::dayset$q$),
@@ -41,15 +43,20 @@ INSERT INTO catalogue (what, q) VALUES
   ('three-digit day',         $q$SELECT '{2017-12-011}'::dayset$q$),
   ('space inside a date',     $q$SELECT '{2017 -12-01}'::dayset$q$),
   ('infinity',                $q$SELECT '{infinity}'::dayset$q$),
+  ('non-ASCII digits',        $q$SELECT '{２０１７-12-01}'::dayset$q$),
   ('reversed range',          $q$SELECT '{2017-12-05/2017-12-01}'::dayset$q$),
   ('month 13',                $q$SELECT '{2017-13-01}'::dayset$q$),
   ('month 0',                 $q$SELECT '{2017-00-10}'::dayset$q$),
   ('day 32',                  $q$SELECT '{2017-12-32}'::dayset$q$),
+  ('day 0',                   $q$SELECT '{2017-12-00}'::dayset$q$),
   ('29 Feb, common year',     $q$SELECT '{2017-02-29}'::dayset$q$),
   ('29 Feb 1900',             $q$SELECT '{1900-02-29}'::dayset$q$),
+  ('29 Feb 2 BC (year -1)',   $q$SELECT '{-0001-02-29}'::dayset$q$),
   ('before 4714 BC',          $q$SELECT '{-4713-11-23}'::dayset$q$),
   ('after 5874897',           $q$SELECT '{5874898-01-01}'::dayset$q$),
+  ('range end after 5874897', $q$SELECT '{2017-12-01/5874898-01-01}'::dayset$q$),
   ('ten-digit year',          $q$SELECT '{9999999999-01-01}'::dayset$q$),
+  ('bad element of dayset[]', $q$SELECT '{"{2017-12-01}","{2017-13-01}"}'::dayset[]$q$),
   -- casts
   ('infinite date in array',  $q$SELECT ARRAY[date 'infinity']::dayset$q$),
   ('unbounded daterange',     $q$SELECT daterange('2017-12-01', NULL)::dayset$q$),
@@ -83,6 +90,7 @@ INSERT INTO catalogue (what, q) VALUES
   ('window NULL max_gap',     $q$SELECT streak_number(d, NULL) OVER (ORDER BY d) FROM (VALUES (date '2017-12-01')) t(d)$q$),
   ('window varying max_gap',  $q$SELECT streak_length(d, g) OVER (ORDER BY d) FROM (VALUES (date '2017-12-01', 0), ('2017-12-02', 1)) t(d, g)$q$),
   ('window infinite day',     $q$SELECT streak_length(d) OVER (ORDER BY d) FROM (VALUES (date 'infinity')) t(d)$q$),
+  ('window function without OVER', $q$SELECT streak_length(date '2017-12-01')$q$),
   -- support functions are not callable outside an aggregate
   ('support function by hand', $q$SELECT viewstats_longest_streak_final(NULL)$q$);
 
