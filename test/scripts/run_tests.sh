@@ -13,7 +13,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-TEST_STEPS=(unit regress tap)
+TEST_STEPS=(unit regress tap fuzz sqlsmith)
 
 # ---- steps -----------------------------------------------------------------
 
@@ -117,6 +117,24 @@ step_tap() {
 		done
 	done
 	return $rc
+}
+
+# Short libFuzzer runs of the core (test/fuzz): VS_FUZZ_SECONDS (20) per
+# harness, each an "ok"/"not ok" line.
+step_fuzz() {
+	local log=$VS_RESULTS/fuzz.log rc=0 ok notok
+	bash "$VS_ROOT/test/fuzz/run.sh" --seconds "${VS_FUZZ_SECONDS:-20}" 2>&1 | tee "$log" || rc=$?
+	ok=$(grep -cE '^ok [0-9]+' "$log" || true)
+	notok=$(grep -cE '^not ok [0-9]+' "$log" || true)
+	((ok + notok > 0)) && record "$ok" "$notok"
+	return $rc
+}
+
+# A short sqlsmith run (test/sqlsmith): VS_SQLSMITH_QUERIES (2000) random
+# queries; fails on a crashed backend or an internal error in our code.
+step_sqlsmith() {
+	VS_SKIP_BUILD=1 bash "$VS_ROOT/test/sqlsmith/run.sh" \
+		--queries "${VS_SQLSMITH_QUERIES:-2000}" 2>&1 | tee "$VS_RESULTS/sqlsmith.log"
 }
 
 # ---- runner ----------------------------------------------------------------
