@@ -22,6 +22,7 @@ REGRESS = \
 	streak_window \
 	timezones \
 	parallel \
+	partitionwise \
 	differential \
 	bad_input
 REGRESS_OPTS = --load-extension=$(EXTENSION)
