@@ -23,6 +23,7 @@ REGRESS = \
 	timezones \
 	parallel \
 	differential \
+	rollups \
 	bad_input
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
