@@ -13,7 +13,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-TEST_STEPS=(unit regress tap clients)
+TEST_STEPS=(unit regress tap clients readme)
 
 # ---- steps -----------------------------------------------------------------
 
@@ -114,6 +114,17 @@ step_clients() {
 	local rc=0
 	VS_SKIP_BUILD=1 bash "$VS_ROOT/test/clients/run.sh" 2>&1 | tee "$VS_RESULTS/clients.log" || rc=$?
 	record_from_log "$VS_RESULTS/clients.log"
+	return $rc
+}
+
+# Every SQL example of README.md, run against the demo data and compared
+# with the output the README shows. The README's own CREATE EXTENSION runs.
+step_readme() {
+	local rc=0
+	vs_ensure_packages python3
+	VS_SKIP_BUILD=1 VS_CREATE_EXTENSION=0 bash "$VS_ROOT/test/scripts/with_cluster.sh" \
+		bash "$VS_ROOT/test/readme/run.sh" 2>&1 | tee "$VS_RESULTS/readme.log" || rc=$?
+	record_from_log "$VS_RESULTS/readme.log"
 	return $rc
 }
 
