@@ -38,7 +38,7 @@ for (my $i = 0; $i < @lines; $i++)
 	next unless $lines[$i] =~ /^```(\w*)\s*$/;
 	my $lang = $1;
 	my @body;
-	push @body, $lines[$i] while $lines[++$i] !~ /^```/;
+	push @body, $lines[$i] while ++$i < @lines && $lines[$i] !~ /^```/;
 	if ($lang eq 'sql' && defined $run_on)
 	{
 		push @blocks, { on => $run_on, sql => join("\n", @body) };
