@@ -24,6 +24,7 @@ REGRESS = \
 	parallel \
 	partitionwise \
 	differential \
+	rollups \
 	bad_input
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
