@@ -22,7 +22,9 @@ REGRESS = \
 	streak_window \
 	timezones \
 	parallel \
+	partitionwise \
 	differential \
+	rollups \
 	bad_input
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 

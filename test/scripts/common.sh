@@ -270,7 +270,7 @@ vs_stage_for_pg() {
 	VS_PG_ROOT=$VS_WORK/checkout
 	local item
 	mkdir -p "$VS_PG_ROOT/test/scripts"
-	for item in Makefile sql expected test/t test/scripts/test.conf; do
+	for item in Makefile README.md sql expected test/t test/scripts/test.conf; do
 		[[ -e $VS_ROOT/$item ]] && cp -a "$VS_ROOT/$item" "$VS_PG_ROOT/$item"
 	done
 	VS_TEST_CONF=$VS_PG_ROOT/test/scripts/test.conf

@@ -13,7 +13,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-TEST_STEPS=(unit regress tap fuzz sqlsmith)
+TEST_STEPS=(unit regress tap clients readme fuzz sqlsmith)
 
 # ---- steps -----------------------------------------------------------------
 
@@ -25,18 +25,7 @@ step_unit() {
 	fi
 	local log=$VS_RESULTS/unit.log rc=0
 	make --no-print-directory -C "$VS_ROOT/test/unit" run 2>&1 | tee "$log" || rc=$?
-	# The runner ends with its own "N passed, N failed"; else count TAP-style
-	# "ok N" / "not ok N" lines; else the step counts as one test.
-	local counts ok notok
-	counts=$(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" | tail -n 1)
-	ok=$(grep -cE '^ok [0-9]+' "$log" || true)
-	notok=$(grep -cE '^not ok [0-9]+' "$log" || true)
-	if [[ -n $counts ]]; then
-		read -r ok notok <<<"$counts"
-		record "$ok" "$notok"
-	elif ((ok + notok > 0)); then
-		record "$ok" "$notok"
-	fi
+	record_from_log "$log"
 	return $rc
 }
 
@@ -119,14 +108,33 @@ step_tap() {
 	return $rc
 }
 
+# Real drivers (psql, Python psycopg + pandas, Java JDBC, ODBC) against a
+# cluster with viewstats; the runner installs the driver packages it needs.
+step_clients() {
+	local rc=0
+	VS_SKIP_BUILD=1 bash "$VS_ROOT/test/clients/run.sh" 2>&1 | tee "$VS_RESULTS/clients.log" || rc=$?
+	record_from_log "$VS_RESULTS/clients.log"
+	return $rc
+}
+
+# Every SQL example of README.md, run against the demo data and compared
+# with the output the README shows. The README's own CREATE EXTENSION runs.
+step_readme() {
+	local rc=0
+	vs_ensure_packages python3
+	VS_SKIP_BUILD=1 VS_CREATE_EXTENSION=0 bash "$VS_ROOT/test/scripts/with_cluster.sh" \
+		bash "$VS_ROOT/test/readme/run.sh" 2>&1 | tee "$VS_RESULTS/readme.log" || rc=$?
+	record_from_log "$VS_RESULTS/readme.log"
+	return $rc
+}
+
 # Short libFuzzer runs of the core (test/fuzz): VS_FUZZ_SECONDS (20) per
 # harness, each an "ok"/"not ok" line.
 step_fuzz() {
-	local log=$VS_RESULTS/fuzz.log rc=0 ok notok
-	bash "$VS_ROOT/test/fuzz/run.sh" --seconds "${VS_FUZZ_SECONDS:-20}" 2>&1 | tee "$log" || rc=$?
-	ok=$(grep -cE '^ok [0-9]+' "$log" || true)
-	notok=$(grep -cE '^not ok [0-9]+' "$log" || true)
-	((ok + notok > 0)) && record "$ok" "$notok"
+	local rc=0
+	bash "$VS_ROOT/test/fuzz/run.sh" --seconds "${VS_FUZZ_SECONDS:-20}" 2>&1 |
+		tee "$VS_RESULTS/fuzz.log" || rc=$?
+	record_from_log "$VS_RESULTS/fuzz.log"
 	return $rc
 }
 
@@ -138,6 +146,22 @@ step_sqlsmith() {
 }
 
 # ---- runner ----------------------------------------------------------------
+
+# record_from_log LOG: a suite's counts from the last "N passed, N failed"
+# line of its log; else from TAP-style "ok N" / "not ok N" lines; else none
+# (the step then counts as one test).
+record_from_log() {
+	local log=$1 counts ok notok
+	counts=$(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed(, [0-9]+ skipped)?$/\1 \2/p' "$log" | tail -n 1)
+	ok=$(grep -cE '^ok [0-9]+' "$log" || true)
+	notok=$(grep -cE '^not ok [0-9]+' "$log" || true)
+	if [[ -n $counts ]]; then
+		read -r ok notok <<<"$counts"
+		record "$ok" "$notok"
+	elif ((ok + notok > 0)); then
+		record "$ok" "$notok"
+	fi
+}
 
 # Counts go through files because each step runs in a subshell.
 record() { echo "$1 $2" >"$VS_RESULTS/$VS_STEP.counts"; }
