@@ -67,6 +67,7 @@ SELECT what, regress_privacy.differs(q) AS differing_groups FROM (VALUES
   ('union of two halves', 'SELECT g, perturbed_count(viewer) FROM (SELECT * FROM regress_privacy.plog WHERE noise < 500 UNION ALL SELECT * FROM regress_privacy.plog WHERE NOT noise < 500) u GROUP BY g'),
   ('sorted, not hashed', 'SELECT g, perturbed_count(viewer) FROM (SELECT * FROM regress_privacy.plog ORDER BY g OFFSET 0) s GROUP BY g'),
   ('unit as bigint', 'SELECT g, perturbed_count(viewer::bigint) FROM regress_privacy.plog GROUP BY g'),
+  ('unit as smallint', 'SELECT g, perturbed_count(viewer::smallint) FROM regress_privacy.plog GROUP BY g'),
   ('as a window aggregate', 'SELECT DISTINCT g, perturbed_count(viewer) OVER (PARTITION BY g) FROM regress_privacy.plog')) v(what, q);
 -- the same groups, selected in two ways
 SELECT (SELECT array_agg(p ORDER BY g) FROM (SELECT g, perturbed_count(viewer) AS p FROM regress_privacy.plog
@@ -156,6 +157,10 @@ SELECT regress_privacy.try('SELECT perturbed_count(x) FROM generate_series(1, 20
 RESET viewstats.ptable_variance;
 RESET viewstats.ptable_max_deviation;
 SELECT name, regress_privacy.try(format('SET %s = %s', name, val)) FROM (VALUES
+  ('viewstats.min_group_size', '0'),
+  ('viewstats.min_group_size', '-5'),
+  ('viewstats.dp_max_epsilon', '0'),
+  ('viewstats.dp_max_delta', '1'),
   ('viewstats.ptable_max_deviation', '0'),
   ('viewstats.ptable_max_deviation', '21'),
   ('viewstats.ptable_variance', '0'),
