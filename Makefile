@@ -4,13 +4,23 @@ EXTVERSION = 0.2.0
 MODULE_big = viewstats
 OBJS = \
 	src/core/dayset_core.o \
+	src/core/ck_siphash.o \
+	src/core/ck_unitset.o \
+	src/core/ck_ptable.o \
+	src/core/ck_noise.o \
+	src/core/ck_suppress.o \
 	src/viewstats.o \
 	src/dayset.o \
 	src/dayset_ops.o \
 	src/streak_agg.o \
-	src/streak_window.o
+	src/streak_window.o \
+	src/guc.o \
+	src/privacy_secret.o \
+	src/safe_count.o \
+	src/suppress.o
 
 PG_CPPFLAGS = -I$(srcdir)/src
+SHLIB_LINK = -lm
 
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)
 
@@ -25,7 +35,12 @@ REGRESS = \
 	partitionwise \
 	differential \
 	rollups \
-	bad_input
+	bad_input \
+	privacy_suppress \
+	privacy_cells \
+	privacy_perturb \
+	privacy_dp \
+	privacy_roles
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 # ---- Orchestration (scripts under test/scripts) ----

@@ -5,6 +5,7 @@
  */
 #include "viewstats.h"
 
+#include "privacy.h"
 #include "utils/datetime.h"
 
 PG_MODULE_MAGIC;
@@ -34,6 +35,7 @@ _PG_init(void)
 {
 	/* The core allocates in CurrentMemoryContext; callers pick the context */
 	ds_set_allocator(vs_palloc, vs_repalloc, vs_pfree);
+	viewstats_define_gucs();
 }
 
 /*

@@ -6,8 +6,7 @@
  * SQLGetData: the streak aggregates as SQL_C_SLONG, dayset values as
  * SQL_C_CHAR (the text form) and as SQL_C_BINARY (psqlODBC transfers results
  * in text, so a dayset read as binary is its text's bytes, and the binary
- * form comes from dayset_send() as a bytea), and the privacy-safe counts
- * when they are installed. Prints "ok"/"not ok" lines; exits 1 on any
+ * form comes from dayset_send() as a bytea), and the privacy-safe counts. Prints "ok"/"not ok" lines; exits 1 on any
  * mismatch.
  *
  * Usage: odbc_client DSN   (ODBCSYSINI/ODBCINI point at the DSN files)
@@ -309,25 +308,12 @@ static void
 check_safe_counts(void)
 {
 	SQLHSTMT	st;
-	SQLINTEGER	have = 0, k = 0, title;
+	SQLINTEGER	k = 0, title;
 	SQLBIGINT	sup, per;
 	SQLLEN		ind, sup_ind, per_ind;
 	char		detail[256] = "";
 	int			bad = 0;
 
-	TRY(SQL_HANDLE_DBC, dbc, SQLAllocHandle(SQL_HANDLE_STMT, dbc, &st));
-	TRY(SQL_HANDLE_STMT, st, SQLExecDirect(st, (SQLCHAR *)
-		"SELECT count(DISTINCT proname) FROM pg_proc WHERE prokind = 'a' AND proname IN "
-		"('suppressed_count', 'perturbed_count', 'dp_count')", SQL_NTS));
-	if (SQL_SUCCEEDED(SQLFetch(st)))
-		SQLGetData(st, 1, SQL_C_SLONG, &have, 0, &ind);
-	SQLFreeHandle(SQL_HANDLE_STMT, st);
-	if (have != 3)
-	{
-		printf("ok %d - odbc: safe counts # skip suppressed_count, perturbed_count and dp_count "
-			   "are not installed (privacy-safe counts not merged yet)\n", ++checks);
-		return;
-	}
 	TRY(SQL_HANDLE_DBC, dbc, SQLAllocHandle(SQL_HANDLE_STMT, dbc, &st));
 	TRY(SQL_HANDLE_STMT, st, SQLExecDirect(st, (SQLCHAR *)
 		"SELECT current_setting('viewstats.min_group_size')::int", SQL_NTS));

@@ -88,11 +88,7 @@ SELECT CASE WHEN (SELECT count(*) FROM reloaded) = 62
                              EXCEPT SELECT viewer_id, title_id, days FROM reloaded)
             THEN 'ok' ELSE 'not ok' END || ' 7 - psql: binary COPY round trip keeps every dayset';
 
--- The privacy-safe counts, once they are installed.
-SELECT count(DISTINCT proname) = 3 AS have_safe_counts
-FROM pg_proc
-WHERE proname IN ('suppressed_count', 'perturbed_count', 'dp_count') AND prokind = 'a' \gset
-\if :have_safe_counts
+-- The privacy-safe counts.
 SELECT CASE WHEN count(*) = 0 THEN 'ok' ELSE 'not ok' END
        || ' 8 - psql: suppressed_count is the distinct viewers, or NULL below the threshold'
        || coalesce(': ' || min(format('title %s: %s vs %s', title_id, s, n)), '')
@@ -105,6 +101,3 @@ FROM (SELECT title_id, perturbed_count(viewer_id) AS p, count(DISTINCT viewer_id
       FROM views GROUP BY title_id) AS c
 WHERE CASE WHEN n >= current_setting('viewstats.min_group_size')::int
            THEN p IS NULL OR abs(p - n) > 2 ELSE p IS NOT NULL END;
-\else
-SELECT 'ok 8 - psql: safe counts # skip suppressed_count, perturbed_count and dp_count are not installed (privacy-safe counts not merged yet)';
-\endif

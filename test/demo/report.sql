@@ -104,4 +104,65 @@ SELECT viewer_id, count(*) AS views, day_count(dayset_agg(day)) AS distinct_days
 FROM views JOIN titles USING (title_id)
 WHERE name = 'Bee Movie'
 GROUP BY viewer_id ORDER BY views DESC LIMIT 3;
-\echo 'A count of one identifies a person: see the privacy-safe counts (later in this report as they land).'
+\echo 'A count of one identifies a person: see the privacy-safe counts below.'
+
+-- ---- Privacy-safe counts ----------------------------------------------------
+\echo
+\echo '== Privacy-safe counts: the naive report beside the safe ones =='
+-- Demo only: a fixed secret, so that perturbed_count prints the same numbers
+-- on every run.  CREATE EXTENSION makes a random secret; in production leave
+-- it alone (a superuser can replace it with SELECT rotate_privacy_secret()).
+INSERT INTO privacy_secret (secret) VALUES (sha256('viewstats demo'::bytea));
+SELECT current_setting('viewstats.min_group_size') AS min_group_size,
+       current_setting('viewstats.ptable_max_deviation') AS max_deviation,
+       current_setting('viewstats.dp_max_epsilon') AS dp_max_epsilon;
+-- Each fact is a set of viewers; each method counts the distinct ones.
+WITH per_viewer AS (
+  SELECT name, viewer_id, count(*) AS views, longest_streak(day) AS longest,
+         current_streak(day, date '2017-12-10') AS on_tweet_day
+  FROM views JOIN titles USING (title_id)
+  WHERE name IN ('A Christmas Prince', 'Bee Movie', 'Stranger Things')
+  GROUP BY name, viewer_id),
+facts AS (
+  SELECT name || ': viewers' AS fact, viewer_id FROM per_viewer
+  UNION ALL
+  SELECT name || ': watched it 100+ times', viewer_id FROM per_viewer WHERE views >= 100
+  UNION ALL
+  SELECT name || ': 18-day streak on 2017-12-10', viewer_id FROM per_viewer WHERE on_tweet_day >= 18
+  UNION ALL
+  SELECT name || ': binged 7+ days in a row', viewer_id FROM per_viewer WHERE longest >= 7)
+SELECT fact, count(DISTINCT viewer_id) AS naive,
+       suppressed_count(viewer_id) AS suppressed,
+       perturbed_count(viewer_id) AS perturbed,
+       dp_count(viewer_id, 0.5) AS dp_eps_0_5
+FROM facts GROUP BY fact ORDER BY fact;
+\echo 'naive:      exact counts; "Bee Movie: watched it 100+ times = 1" is one identifiable person.'
+\echo 'suppressed: exact, but no fact about fewer than 10 viewers; hides small groups only.'
+\echo 'perturbed:  within 2 of the truth, the same for the same viewers on every run; also hides'
+\echo '            exact values, so the difference of two facts no longer pins down one viewer.'
+\echo 'dp:         epsilon = 0.5 noise drawn fresh each run (this column changes between runs);'
+\echo '            hides whether any one viewer is in the data, even whether a fact exists at all.'
+
+\echo
+\echo '== suppress_cells: one table row per title, cells by longest streak =='
+WITH per_viewer AS (
+  SELECT name, viewer_id, longest_streak(day) AS longest
+  FROM views JOIN titles USING (title_id)
+  WHERE name IN ('A Christmas Prince', 'Bee Movie', 'Bright', 'Dark')
+  GROUP BY name, viewer_id),
+buckets (bucket, lo, hi) AS (
+  VALUES ('1 day', 1, 1), ('2-6 days', 2, 6), ('7-13 days', 7, 13), ('14+ days', 14, 100000)),
+cells AS (
+  SELECT t.name, b.bucket, b.lo, count(p.viewer_id) AS viewers
+  FROM (SELECT DISTINCT name FROM per_viewer) t CROSS JOIN buckets b
+  LEFT JOIN per_viewer p ON p.name = t.name AND p.longest BETWEEN b.lo AND b.hi
+  GROUP BY t.name, b.bucket, b.lo)
+SELECT name, bucket, viewers AS naive,
+       suppress_cells(viewers) OVER (PARTITION BY name) AS published
+FROM cells ORDER BY name, lo;
+\echo 'suppress_cells: cells of 1 to 9 viewers hidden, then (Bright) the smallest other cell of'
+\echo '            the row, so the title total minus the shown cells cannot give the 8 back.'
+\echo 'suppress(n): the same threshold for a count computed elsewhere:'
+SELECT name, count(DISTINCT viewer_id) AS naive, suppress(count(DISTINCT viewer_id)) AS published
+FROM views JOIN titles USING (title_id)
+WHERE name IN ('A Christmas Prince', 'Bee Movie') GROUP BY name ORDER BY name;

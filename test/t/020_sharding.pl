@@ -179,13 +179,7 @@ is(scalar(grep { /public\.longest_streak\(day\)/ && /GROUP BY 1, 2/ } ($form_pla
 	2, 'safe-count form: the per-viewer streaks run on the shards')
   or diag($form_plan);
 
-SKIP:
 {
-	my $have = $coord->safe_psql('postgres',
-		q{SELECT count(DISTINCT proname) FROM pg_proc WHERE prokind = 'a'
-		  AND proname IN ('suppressed_count', 'perturbed_count')});
-	skip 'suppressed_count and perturbed_count are not installed (privacy-safe counts not merged yet)', 2
-	  if $have != 2;
 	my $counts = q{
 		SELECT title_id, suppressed_count(viewer_id), perturbed_count(viewer_id)
 		FROM (SELECT viewer_id, title_id, longest_streak(day) AS streak

@@ -1,0 +1,64 @@
+/*
+ * privacy.h
+ *		Glue shared by the privacy fmgr files: the DBA-held settings
+ *		(guc.c), the secret (privacy_secret.c) and the mapping of core
+ *		status codes to ereport.
+ *
+ * The analyst is assumed to be an adversary: every threshold an argument
+ * can set is checked against the DBA's setting here, and the secret is only
+ * ever handed out as a derived SipHash key, never as SQL-visible data.
+ */
+#ifndef VIEWSTATS_PRIVACY_H
+#define VIEWSTATS_PRIVACY_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+
+#include "core/ck_core.h"
+
+/* ---- settings (guc.c) ---- */
+
+extern int	viewstats_min_group_size;
+extern int	viewstats_ptable_max_deviation;
+extern double viewstats_ptable_variance;
+extern double viewstats_dp_max_epsilon;
+extern double viewstats_dp_max_delta;
+
+extern void viewstats_define_gucs(void);
+
+/* A min_group_size argument: NULL (22004) and < 1 (22023) refused. */
+extern int32 viewstats_threshold_value(Datum d, bool isnull);
+extern int32 viewstats_threshold_arg(FunctionCallInfo fcinfo, int argno);
+
+/*
+ * The threshold in force: the DBA's viewstats.min_group_size, or an
+ * argument (has_arg) that raises it; lowering it raises 42501.
+ */
+extern int32 viewstats_threshold(bool has_arg, int32 arg);
+
+/* epsilon and delta arguments: NULL (22004), invalid (22023) refused */
+extern double viewstats_epsilon_arg(FunctionCallInfo fcinfo, int argno);
+extern double viewstats_delta_arg(FunctionCallInfo fcinfo, int argno);
+
+/* epsilon and delta within the DBA's caps, else 42501 */
+extern void viewstats_check_dp_caps(double epsilon, double delta);
+
+/* The p-table for the current settings, rebuilt when they change. */
+extern const ck_ptable *viewstats_ptable(void);
+
+/* ---- the secret (privacy_secret.c) ---- */
+
+/*
+ * The record-key PRF key derived from this database's secret, read from
+ * the extension's privacy_secret table next to the function fn_oid, and
+ * cached until the table changes.
+ */
+extern ck_sipkey viewstats_record_key(Oid fn_oid);
+
+/* ---- errors ---- */
+
+/* ereport for a core status that is not CK_OK; never returns */
+extern void viewstats_ck_report(ck_status st) pg_attribute_noreturn();
+
+#endif							/* VIEWSTATS_PRIVACY_H */

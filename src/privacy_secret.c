@@ -1,0 +1,246 @@
+/*
+ * privacy_secret.c
+ *		The database's secret behind perturbed_count's record keys: where it
+ *		lives, how it is read, cached, replaced and rotated.
+ *
+ * The secret is 256 bits from pg_strong_random in the one row of the
+ * extension's table privacy_secret, on which PUBLIC has no privilege.  It
+ * is never a GUC (SHOW, current_setting, pg_settings, pg_db_role_setting
+ * and pg_file_settings show GUCs) and never passes through SQL: this file
+ * reads it with a heap scan, which checks no SQL privilege, so an analyst
+ * can run perturbed_count without being able to SELECT the secret.  Only a
+ * derived SipHash key is kept, in backend memory.
+ *
+ * Any write to the table sends a relcache invalidation (trigger below),
+ * and every backend drops its cached key when it processes it.  The read
+ * uses a catalog snapshot, which PostgreSQL refreshes whenever it processes
+ * invalidations, so a key cached after a rotation's invalidation is never
+ * the old one.
+ *
+ * Restore: CREATE EXTENSION makes a fresh secret, and pg_restore then loads
+ * the dumped row (the table is registered with pg_extension_config_dump).
+ * The BEFORE INSERT trigger deletes whatever row is there, so the last row
+ * inserted wins and the restored secret replaces the fresh one.  A unique
+ * index keeps the table at one row even if triggers are disabled (a
+ * data-only restore with --disable-triggers fails instead of guessing).
+ */
+#include "privacy.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/dependency.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+PG_FUNCTION_INFO_V1(viewstats_rotate_privacy_secret);
+PG_FUNCTION_INFO_V1(viewstats_privacy_secret_trigger);
+
+#define SECRET_TABLE	"privacy_secret"
+#define RECORD_KEY_LABEL "viewstats/perturbed_count/record-key/v1"
+
+static bool key_valid = false;
+static Oid	key_relid = InvalidOid;
+static ck_sipkey record_key;
+static bool callback_registered = false;
+
+static void
+forget_key(void)
+{
+	key_valid = false;
+	key_relid = InvalidOid;
+	explicit_bzero(&record_key, sizeof(record_key));
+}
+
+static void
+secret_inval_callback(Datum arg, Oid relid)
+{
+	if (!OidIsValid(relid) || relid == key_relid)
+		forget_key();
+}
+
+/*
+ * The secret table of the extension that owns function fn_oid.  The
+ * function's schema is trustworthy (only a superuser can create a C
+ * function), and the table must belong to the extension, so a look-alike
+ * table created by someone else is never read.
+ */
+static Oid
+secret_relid(Oid fn_oid)
+{
+	Oid			nsp = get_func_namespace(fn_oid);
+	Oid			extoid = get_extension_oid("viewstats", true);
+	Oid			relid = OidIsValid(nsp) ? get_relname_relid(SECRET_TABLE, nsp) : InvalidOid;
+
+	if (!OidIsValid(relid) || !OidIsValid(extoid) ||
+		getExtensionOfObject(RelationRelationId, relid) != extoid)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the viewstats privacy secret table is missing"),
+				 errhint("ALTER EXTENSION viewstats UPDATE creates it.")));
+	return relid;
+}
+
+/* Read the one row without SQL permission checks; copy out the secret. */
+static void
+read_secret(Oid relid, uint8 secret[CK_SECRET_LEN])
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	SysScanDesc scan;
+	HeapTuple	tup;
+	int			rows = 0;
+	bool		ok = false;
+
+	/* no index: a catalog-snapshot heap scan of a one-row table */
+	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	while ((tup = systable_getnext(scan)) != NULL)
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tup, 1, RelationGetDescr(rel), &isnull);
+
+		rows++;
+		if (!isnull && TupleDescAttr(RelationGetDescr(rel), 0)->atttypid == BYTEAOID)
+		{
+			bytea	   *b = DatumGetByteaPP(d);
+
+			if (VARSIZE_ANY_EXHDR(b) == CK_SECRET_LEN)
+			{
+				memcpy(secret, VARDATA_ANY(b), CK_SECRET_LEN);
+				ok = true;
+			}
+			if ((Pointer) b != DatumGetPointer(d))
+			{
+				explicit_bzero(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+				pfree(b);
+			}
+		}
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+
+	/* the messages never include the value */
+	if (rows == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("viewstats has no privacy secret in this database"),
+				 errhint("A superuser can make one with SELECT rotate_privacy_secret().")));
+	if (rows > 1 || !ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the viewstats privacy secret table is corrupted"),
+				 errdetail("It holds %d rows; it must hold one 32-byte secret.", rows),
+				 errhint("A superuser can replace it with SELECT rotate_privacy_secret().")));
+}
+
+ck_sipkey
+viewstats_record_key(Oid fn_oid)
+{
+	uint8		secret[CK_SECRET_LEN];
+	Oid			relid;
+
+	if (key_valid)
+		return record_key;
+	if (!callback_registered)
+	{
+		CacheRegisterRelcacheCallback(secret_inval_callback, (Datum) 0);
+		callback_registered = true;
+	}
+	relid = secret_relid(fn_oid);
+	read_secret(relid, secret);
+	record_key = ck_derive_key(secret, RECORD_KEY_LABEL);
+	explicit_bzero(secret, sizeof(secret));
+	key_relid = relid;
+	key_valid = true;
+	return record_key;
+}
+
+/*
+ * rotate_privacy_secret(): a fresh secret.  EXECUTE is revoked from PUBLIC
+ * in SQL, and checked again here in case it is granted by mistake.
+ */
+Datum
+viewstats_rotate_privacy_secret(PG_FUNCTION_ARGS)
+{
+	uint8		secret[CK_SECRET_LEN];
+	bytea	   *val;
+	Oid			relid;
+	char	   *sql;
+	Oid			argtypes[1] = {BYTEAOID};
+	Datum		args[1];
+	int			rc;
+
+	if (!superuser())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("only a superuser may rotate the viewstats privacy secret")));
+	relid = secret_relid(fcinfo->flinfo->fn_oid);
+	if (!pg_strong_random(secret, sizeof(secret)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not generate a random privacy secret")));
+	val = palloc(VARHDRSZ + CK_SECRET_LEN);
+	SET_VARSIZE(val, VARHDRSZ + CK_SECRET_LEN);
+	memcpy(VARDATA(val), secret, CK_SECRET_LEN);
+	explicit_bzero(secret, sizeof(secret));
+	args[0] = PointerGetDatum(val);
+
+	/* the trigger deletes the old row and invalidates every cached key */
+	sql = psprintf("INSERT INTO %s (secret) VALUES ($1)",
+				   quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+											  get_rel_name(relid)));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	rc = SPI_execute_with_args(sql, 1, argtypes, args, NULL, false, 0);
+	if (rc != SPI_OK_INSERT || SPI_processed != 1)
+		elog(ERROR, "could not store the new privacy secret: %s",
+			 SPI_result_code_string(rc));
+	SPI_finish();
+	explicit_bzero(VARDATA(val), CK_SECRET_LEN);
+	pfree(val);
+	PG_RETURN_VOID();
+}
+
+/*
+ * Trigger on privacy_secret.  BEFORE INSERT FOR EACH ROW: delete the rows
+ * there, so the row being inserted (a rotation's, or a restore's) is the
+ * only one.  Any change (this one, or an UPDATE, DELETE or TRUNCATE by the
+ * owner): invalidate the table's relcache entry at commit, which makes
+ * every backend drop its cached key.
+ */
+Datum
+viewstats_privacy_secret_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	Relation	rel;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("viewstats_privacy_secret_trigger must be called as a trigger")));
+	rel = td->tg_relation;
+	CacheInvalidateRelcache(rel);
+	forget_key();
+	if (TRIGGER_FIRED_BEFORE(td->tg_event) && TRIGGER_FIRED_FOR_ROW(td->tg_event) &&
+		TRIGGER_FIRED_BY_INSERT(td->tg_event))
+	{
+		char	   *sql = psprintf("DELETE FROM %s",
+								   quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+															  RelationGetRelationName(rel)));
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		if (SPI_execute(sql, false, 0) != SPI_OK_DELETE)
+			elog(ERROR, "could not delete the old privacy secret");
+		SPI_finish();
+		return PointerGetDatum(td->tg_trigtuple);
+	}
+	return PointerGetDatum(NULL);
+}

@@ -1,0 +1,394 @@
+/*
+ * safe_count.c
+ *		The privacy-safe count aggregates: suppressed_count, perturbed_count
+ *		and dp_count.
+ *
+ * All three count DISTINCT privacy units and share one internal state: the
+ * set of the units' 64-bit hashes (core ck_unitset) and the per-group
+ * parameters (min_group_size, epsilon, delta), which must be the same on
+ * every row of a group.  A unit is hashed with its type's extended hash
+ * function (the one hash partitioning uses) under a fixed seed, so equal
+ * units give equal hashes in every backend and parallel worker; combine is
+ * set union, and the serialized state is the sorted array of hashes, so
+ * serial and parallel plans, any row order and any rewrite of the query
+ * reach the same set, and therefore the same published number.
+ *
+ * The state is created on the first row, NULL unit or not, so parameters
+ * are checked on every row; NULL units add nothing.  The published value is
+ * computed only in the final functions; nothing else leaves the set.
+ */
+#include "privacy.h"
+
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/typcache.h"
+
+PG_FUNCTION_INFO_V1(viewstats_unit_transfn);
+PG_FUNCTION_INFO_V1(viewstats_unit_threshold_transfn);
+PG_FUNCTION_INFO_V1(viewstats_unit_dp_transfn);
+PG_FUNCTION_INFO_V1(viewstats_unit_dp_delta_transfn);
+PG_FUNCTION_INFO_V1(viewstats_unit_combine);
+PG_FUNCTION_INFO_V1(viewstats_unit_serialize);
+PG_FUNCTION_INFO_V1(viewstats_unit_deserialize);
+PG_FUNCTION_INFO_V1(viewstats_suppressed_count_final);
+PG_FUNCTION_INFO_V1(viewstats_perturbed_count_final);
+PG_FUNCTION_INFO_V1(viewstats_dp_count_final);
+
+/*
+ * Seed of the unit hash.  Part of the published numbers: changing it
+ * changes every cell key, so it is fixed forever.
+ */
+#define UNIT_HASH_SEED	UINT64CONST(0x7669657773746174)	/* "viewstat" */
+
+/* The default delta of dp_count(unit, epsilon) */
+#define DP_DEFAULT_DELTA 1e-5
+
+typedef struct UnitState
+{
+	ck_unitset	set;
+	ck_params	p;
+} UnitState;
+
+/* Per call site: the unit type's extended hash function */
+typedef struct UnitHashCache
+{
+	Oid			typid;
+	FmgrInfo	hash;
+} UnitHashCache;
+
+static MemoryContext
+agg_context(FunctionCallInfo fcinfo, bool allow_window)
+{
+	MemoryContext aggcxt;
+	int			kind = AggCheckCallContext(fcinfo, &aggcxt);
+
+	if (kind == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("viewstats aggregate support function called in non-aggregate context")));
+	if (kind == AGG_CONTEXT_WINDOW && !allow_window)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("dp_count cannot be used as a window function"),
+				 errdetail("Each window frame would spend epsilon again on overlapping units."),
+				 errhint("Use dp_count with GROUP BY.")));
+	return aggcxt;
+}
+
+static UnitHashCache *
+unit_hash_cache(FunctionCallInfo fcinfo)
+{
+	UnitHashCache *c = fcinfo->flinfo->fn_extra;
+	Oid			typid;
+	TypeCacheEntry *tce;
+
+	if (c != NULL)
+		return c;
+	typid = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	if (!OidIsValid(typid))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("could not determine the type of the privacy unit")));
+	tce = lookup_type_cache(typid, TYPECACHE_HASH_EXTENDED_PROC_FINFO);
+	if (!OidIsValid(tce->hash_extended_proc))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("could not identify an extended hash function for type %s",
+						format_type_be(typid)),
+				 errdetail("Privacy units are counted by their hash."),
+				 errhint("Use a unit of a hashable type, such as the viewer's id, or cast it to text.")));
+	c = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(UnitHashCache));
+	c->typid = typid;
+	fmgr_info_copy(&c->hash, &tce->hash_extended_proc_finfo,
+				   fcinfo->flinfo->fn_mcxt);
+	fcinfo->flinfo->fn_extra = c;
+	return c;
+}
+
+static UnitState *
+state_new(MemoryContext aggcxt)
+{
+	UnitState  *st = MemoryContextAllocZero(aggcxt, sizeof(UnitState));
+
+	ck_set_init(&st->set);
+	return st;
+}
+
+static inline void
+check_status(ck_status s)
+{
+	if (unlikely(s != CK_OK))
+		viewstats_ck_report(s);
+}
+
+/*
+ * Record a per-group parameter; every row and every partial state of a
+ * group must carry the same value.
+ */
+static void
+set_param(ck_params *p, uint8 flag, double value)
+{
+	double		old;
+	const char *name;
+
+	switch (flag)
+	{
+		case CK_PARAM_THRESHOLD:
+			old = p->threshold;
+			name = "min_group_size";
+			break;
+		case CK_PARAM_EPSILON:
+			old = p->epsilon;
+			name = "epsilon";
+			break;
+		default:
+			old = p->delta;
+			name = "delta";
+			break;
+	}
+	if (p->flags & flag)
+	{
+		if (unlikely(old != value))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must be the same for every row of a group", name)));
+		return;
+	}
+	p->flags |= flag;
+	if (flag == CK_PARAM_THRESHOLD)
+		p->threshold = (int32) value;
+	else if (flag == CK_PARAM_EPSILON)
+		p->epsilon = value;
+	else
+		p->delta = value;
+}
+
+static void
+merge_params(ck_params *dst, const ck_params *src)
+{
+	if (src->flags & CK_PARAM_THRESHOLD)
+		set_param(dst, CK_PARAM_THRESHOLD, src->threshold);
+	if (src->flags & CK_PARAM_EPSILON)
+		set_param(dst, CK_PARAM_EPSILON, src->epsilon);
+	if (src->flags & CK_PARAM_DELTA)
+		set_param(dst, CK_PARAM_DELTA, src->delta);
+}
+
+/*
+ * Shared body of the transition functions.  threshold_arg, epsilon_arg and
+ * delta_arg are argument numbers, or -1 when absent.
+ */
+static Datum
+unit_transfn(FunctionCallInfo fcinfo, int threshold_arg, int epsilon_arg,
+			 int delta_arg)
+{
+	MemoryContext aggcxt = agg_context(fcinfo, epsilon_arg < 0);
+	UnitHashCache *hc = unit_hash_cache(fcinfo);
+	UnitState  *st;
+
+	st = PG_ARGISNULL(0) ? state_new(aggcxt) : (UnitState *) PG_GETARG_POINTER(0);
+	if (threshold_arg >= 0)
+		set_param(&st->p, CK_PARAM_THRESHOLD,
+				  viewstats_threshold_arg(fcinfo, threshold_arg));
+	if (epsilon_arg >= 0)
+		set_param(&st->p, CK_PARAM_EPSILON,
+				  viewstats_epsilon_arg(fcinfo, epsilon_arg));
+	if (delta_arg >= 0)
+		set_param(&st->p, CK_PARAM_DELTA,
+				  viewstats_delta_arg(fcinfo, delta_arg));
+	if (!PG_ARGISNULL(1))
+	{
+		uint64		h = DatumGetUInt64(FunctionCall2Coll(&hc->hash,
+														 PG_GET_COLLATION(),
+														 PG_GETARG_DATUM(1),
+														 UInt64GetDatum(UNIT_HASH_SEED)));
+		MemoryContext old = MemoryContextSwitchTo(aggcxt);
+		ck_status	s = ck_set_add(&st->set, h);
+
+		MemoryContextSwitchTo(old);
+		check_status(s);
+	}
+	PG_RETURN_POINTER(st);
+}
+
+Datum
+viewstats_unit_transfn(PG_FUNCTION_ARGS)
+{
+	return unit_transfn(fcinfo, -1, -1, -1);
+}
+
+Datum
+viewstats_unit_threshold_transfn(PG_FUNCTION_ARGS)
+{
+	return unit_transfn(fcinfo, 2, -1, -1);
+}
+
+Datum
+viewstats_unit_dp_transfn(PG_FUNCTION_ARGS)
+{
+	return unit_transfn(fcinfo, -1, 2, -1);
+}
+
+Datum
+viewstats_unit_dp_delta_transfn(PG_FUNCTION_ARGS)
+{
+	return unit_transfn(fcinfo, -1, 2, 3);
+}
+
+Datum
+viewstats_unit_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = agg_context(fcinfo, true);
+	UnitState  *dst;
+	UnitState  *src;
+	MemoryContext old;
+	ck_status	s;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	src = (UnitState *) PG_GETARG_POINTER(1);
+	/* a NULL left side: copy the right one into the aggregate context */
+	dst = PG_ARGISNULL(0) ? state_new(aggcxt) : (UnitState *) PG_GETARG_POINTER(0);
+	merge_params(&dst->p, &src->p);
+	old = MemoryContextSwitchTo(aggcxt);
+	s = ck_set_union(&dst->set, &src->set);
+	MemoryContextSwitchTo(old);
+	check_status(s);
+	PG_RETURN_POINTER(dst);
+}
+
+Datum
+viewstats_unit_serialize(PG_FUNCTION_ARGS)
+{
+	UnitState  *st;
+	size_t		size;
+	bytea	   *out;
+
+	agg_context(fcinfo, true);
+	st = (UnitState *) PG_GETARG_POINTER(0);
+	size = ck_state_size(&st->set);
+	if (size > MaxAllocSize - VARHDRSZ)
+		viewstats_ck_report(CK_ERR_TOO_LARGE);
+	out = palloc(VARHDRSZ + size);
+	SET_VARSIZE(out, VARHDRSZ + size);
+	ck_state_write(&st->set, &st->p, (uint8 *) VARDATA(out));
+	PG_RETURN_BYTEA_P(out);
+}
+
+Datum
+viewstats_unit_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = agg_context(fcinfo, true);
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	UnitState  *st = state_new(aggcxt);
+	MemoryContext old = MemoryContextSwitchTo(aggcxt);
+	ck_status	s = ck_state_read((const uint8 *) VARDATA_ANY(in),
+								  VARSIZE_ANY_EXHDR(in), &st->set, &st->p);
+
+	MemoryContextSwitchTo(old);
+	check_status(s);
+	PG_RETURN_POINTER(st);
+}
+
+/* ---- final functions: where a number is published, or not ---- */
+
+static inline UnitState *
+final_state(FunctionCallInfo fcinfo)
+{
+	agg_context(fcinfo, true);
+	return PG_ARGISNULL(0) ? NULL : (UnitState *) PG_GETARG_POINTER(0);
+}
+
+/* The exact distinct count, or NULL below the threshold. */
+Datum
+viewstats_suppressed_count_final(PG_FUNCTION_ARGS)
+{
+	UnitState  *st = final_state(fcinfo);
+	int32		t;
+	uint64		n;
+
+	if (st == NULL)
+		PG_RETURN_NULL();
+	t = viewstats_threshold((st->p.flags & CK_PARAM_THRESHOLD) != 0,
+							st->p.threshold);
+	n = ck_set_count(&st->set);
+	if (n < (uint64) t)
+		PG_RETURN_NULL();
+	PG_RETURN_INT64((int64) n);
+}
+
+/*
+ * The cell key method: n plus the p-table's perturbation for
+ * (min(n - threshold, D), cell key), or NULL below the threshold.  The
+ * p-table never moves a count below the threshold.
+ */
+Datum
+viewstats_perturbed_count_final(PG_FUNCTION_ARGS)
+{
+	UnitState  *st = final_state(fcinfo);
+	int32		t = viewstats_min_group_size;
+	const ck_ptable *pt;
+	uint64		n;
+	uint32		cell_key;
+
+	if (st == NULL)
+		PG_RETURN_NULL();
+	/* settings are checked even when the count will be suppressed */
+	pt = viewstats_ptable();
+	n = ck_set_count(&st->set);
+	if (n < (uint64) t)
+		PG_RETURN_NULL();
+	cell_key = ck_set_cell_key(&st->set,
+							   viewstats_record_key(fcinfo->flinfo->fn_oid));
+	PG_RETURN_INT64((int64) n + ck_ptable_lookup(pt, n - (uint64) t, cell_key));
+}
+
+static bool
+strong_random(void *ctx, uint8_t *buf, size_t len)
+{
+	return pg_strong_random(buf, len);
+}
+
+/*
+ * n plus exact discrete Laplace noise, released only when that noisy count
+ * reaches both the partition selection threshold for (epsilon, delta) and
+ * viewstats.min_group_size (post-processing: the guarantee is unchanged).
+ */
+Datum
+viewstats_dp_count_final(PG_FUNCTION_ARGS)
+{
+	UnitState  *st = final_state(fcinfo);
+	double		delta;
+	ck_epsilon	e;
+	int64		tau,
+				noise,
+				noisy;
+	ck_rng		r;
+
+	if (st == NULL)
+		PG_RETURN_NULL();
+	if (!(st->p.flags & CK_PARAM_EPSILON))
+		elog(ERROR, "dp_count state without epsilon");
+	delta = (st->p.flags & CK_PARAM_DELTA) ? st->p.delta : DP_DEFAULT_DELTA;
+	viewstats_check_dp_caps(st->p.epsilon, delta);
+	if (ck_epsilon_exact(st->p.epsilon, &e) != CK_OK ||
+		ck_dp_threshold(st->p.epsilon, delta, &tau) != CK_OK)
+		elog(ERROR, "dp_count parameters escaped validation");
+	if (tau < viewstats_min_group_size)
+		tau = viewstats_min_group_size;
+	/* a group no unit is in is never released */
+	if (ck_set_count(&st->set) == 0)
+		PG_RETURN_NULL();
+	ck_rng_init(&r, strong_random, NULL);
+	check_status(ck_dlap_sample(&r, &e, &noise));
+	explicit_bzero(&r, sizeof(r));
+	noisy = (int64) ck_set_count(&st->set) + noise;
+	if (noisy < tau)
+		PG_RETURN_NULL();
+	PG_RETURN_INT64(noisy);
+}
