@@ -23,6 +23,7 @@ REGRESS = \
 	timezones \
 	parallel \
 	differential \
+	agg_fast_paths \
 	bad_input
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 

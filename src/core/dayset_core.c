@@ -159,11 +159,35 @@ ds_builder_init(ds_builder *b)
 }
 
 void
+ds_builder_init_inline(ds_builder *b, ds_run *buf, int32_t cap)
+{
+	memset(b, 0, sizeof(*b));
+	if (cap > 0)
+	{
+		b->runs = buf;
+		b->runs_cap = cap;
+		b->runs_borrowed = true;
+	}
+}
+
+void
 ds_builder_free(ds_builder *b)
 {
-	ds_free(b->runs);
+	if (!b->runs_borrowed)
+		ds_free(b->runs);
 	ds_free(b->pending);
 	ds_builder_init(b);
+}
+
+/* Replace the run array by p (which holds the runs), freeing ours. */
+static void
+set_runs(ds_builder *b, ds_run *p, int32_t cap)
+{
+	if (!b->runs_borrowed)
+		ds_free(b->runs);
+	b->runs = p;
+	b->runs_cap = cap;
+	b->runs_borrowed = false;
 }
 
 /* Make room for at least need runs, growing geometrically. */
@@ -182,6 +206,17 @@ reserve_runs(ds_builder *b, int64_t need)
 		cap *= 2;
 	if (cap > DS_MAX_RUNS)
 		cap = DS_MAX_RUNS;
+	if (b->runs_borrowed)
+	{
+		/* the caller's buffer is full: move to an array of our own */
+		p = ds_alloc((size_t) cap * sizeof(ds_run));
+		if (p == NULL)
+			return DS_ERR_NOMEM;
+		if (b->nruns > 0)
+			memcpy(p, b->runs, (size_t) b->nruns * sizeof(ds_run));
+		set_runs(b, p, (int32_t) cap);
+		return DS_OK;
+	}
 	p = ds_realloc(b->runs, (size_t) cap * sizeof(ds_run));
 	if (p == NULL)
 		return DS_ERR_NOMEM;
@@ -249,9 +284,7 @@ merge_into(ds_builder *b, const ds_run *add, int32_t nadd)
 	if (out == NULL)
 		return DS_ERR_NOMEM;
 	ds_union(b->runs, b->nruns, add, nadd, out, &nout);
-	ds_free(b->runs);
-	b->runs = out;
-	b->runs_cap = (int32_t) need;
+	set_runs(b, out, (int32_t) need);
 	b->nruns = nout;
 	return DS_OK;
 }

@@ -93,6 +93,11 @@ ds_day_valid(int64_t day)
  * arrived out of order and are not merged yet; ds_builder_finish merges them.
  * Pending days are compacted whenever they outnumber the runs (and at least
  * DS_PENDING_MIN are waiting), so memory stays proportional to the runs.
+ *
+ * runs may start as a small buffer the caller owns (ds_builder_init_inline),
+ * e.g. inside an aggregate state, so that a group with few runs costs one
+ * allocation; runs_borrowed says so, and the builder then never frees or
+ * reallocates it but moves to its own array once the buffer is full.
  */
 #define DS_PENDING_MIN 32
 
@@ -104,41 +109,55 @@ typedef struct ds_builder
 	int32_t    *pending;
 	int32_t		npending;
 	int32_t		pending_cap;
+	bool		runs_borrowed;	/* runs is the caller's: never freed */
 } ds_builder;
 
 extern void ds_builder_init(ds_builder *b);
+/* Start with the caller's buffer of cap runs (cap >= 0; it outlives b). */
+extern void ds_builder_init_inline(ds_builder *b, ds_run *buf, int32_t cap);
 extern void ds_builder_free(ds_builder *b);
 extern ds_status ds_builder_add_day_slow(ds_builder *b, int32_t day);
 
 /*
- * Add one day (already checked with ds_day_valid).  Days in ascending order,
- * the common case, cost a compare or two; others go to the pending buffer.
+ * The allocation-free part of adding a day (already checked with
+ * ds_day_valid): true when the day is added, false when the slow path must
+ * run.  Days in ascending order, the common case, cost a compare or two.
+ * Callers whose allocator depends on context (PostgreSQL's memory contexts)
+ * set that context up only when this returns false.
  */
-static inline ds_status
-ds_builder_add_day(ds_builder *b, int32_t day)
+static inline bool
+ds_builder_try_add_day(ds_builder *b, int32_t day)
 {
 	if (b->nruns > 0)
 	{
 		ds_run	   *r = &b->runs[b->nruns - 1];
 
-		if (day >= r->first)
+		if (day < r->first)
+			return false;
+		if (day <= r->last)
+			return true;
+		if (day == r->last + 1)
 		{
-			if (day <= r->last)
-				return DS_OK;
-			if (day == r->last + 1)
-			{
-				r->last = day;
-				return DS_OK;
-			}
-			if (b->nruns < b->runs_cap)
-			{
-				b->runs[b->nruns].first = day;
-				b->runs[b->nruns].last = day;
-				b->nruns++;
-				return DS_OK;
-			}
+			r->last = day;
+			return true;
 		}
 	}
+	if (b->nruns < b->runs_cap)
+	{
+		b->runs[b->nruns].first = day;
+		b->runs[b->nruns].last = day;
+		b->nruns++;
+		return true;
+	}
+	return false;
+}
+
+/* Add one day (already checked with ds_day_valid), in any order. */
+static inline ds_status
+ds_builder_add_day(ds_builder *b, int32_t day)
+{
+	if (ds_builder_try_add_day(b, day))
+		return DS_OK;
 	return ds_builder_add_day_slow(b, day);
 }
 
