@@ -31,7 +31,7 @@ REGRESS_OPTS = --load-extension=$(EXTENSION)
 # Plain `make` builds; without this the first rule below would be the goal.
 .DEFAULT_GOAL := all
 
-.PHONY: demo test unit
+.PHONY: demo test unit bench
 # Both set up everything themselves (apt, build, private install in
 # tmp_install/, throwaway cluster) and clean up after themselves.
 demo:
@@ -42,6 +42,13 @@ test:
 
 unit:
 	@$(MAKE) -C test/unit run
+
+# The benchmark (not part of test): viewstats beside plain SQL on a seeded
+# 10M-row log.  make bench [SCALE=rows] [RUNS=n] [SEED=n] [SECTIONS=...]
+# [ONLY=groups] [WORK_MEM=size]; see README, Performance.
+bench:
+	@SCALE="$(SCALE)" RUNS="$(RUNS)" SEED="$(SEED)" SECTIONS="$(SECTIONS)" \
+		ONLY="$(ONLY)" WORK_MEM="$(WORK_MEM)" bash test/bench/bench.sh
 
 # The private install tree they build.
 EXTRA_CLEAN += tmp_install .tmp_install.lock
