@@ -31,6 +31,9 @@ REGRESS_OPTS = --load-extension=$(EXTENSION)
 # Plain `make` builds; without this the first rule below would be the goal.
 .DEFAULT_GOAL := all
 
+# PGXS does not track header dependencies: a changed struct must rebuild all.
+$(OBJS): src/viewstats.h src/core/dayset_core.h
+
 .PHONY: demo test unit bench
 # Both set up everything themselves (apt, build, private install in
 # tmp_install/, throwaway cluster) and clean up after themselves.

@@ -1,5 +1,5 @@
--- The aggregates' fast paths (see src/streak_agg.c): a state that holds its
--- first run inline and spills to an array at the second, rows that skip the
+-- The aggregates' fast paths (see src/streak_agg.c): a state that keeps its
+-- newest run in itself and older runs in an array, rows that skip the
 -- call-context check, and local days from a cached UTC offset.  Each is
 -- checked against a plain-SQL oracle on exactly the cases that cross from
 -- one path to the other.
@@ -8,8 +8,8 @@ SET timezone = 'UTC';
 SET max_parallel_workers_per_gather = 0;
 
 -- Groups of 1 to 6 runs, days in ascending, descending and shuffled order,
--- duplicates: the first run stays inline, the second spills, and an
--- out-of-order day lands before, inside or after the inline run.
+-- duplicates: one run stays in the state, a second moves it to an array,
+-- and an out-of-order day lands before, inside or after the newest run.
 CREATE TABLE fp AS
 SELECT g, d AS day
 FROM generate_series(1, 600) g,
@@ -39,8 +39,8 @@ JOIN (SELECT g, dayset_agg(day) AS ds, longest_streak(day) AS ls, day_count(days
       FROM fp GROUP BY g) a USING (g)
 GROUP BY runs ORDER BY runs;
 
--- the same through parallel partial states: serialized with 0, 1 (inline)
--- and more runs, deserialized, combined
+-- the same through parallel partial states: serialized with 0, 1 and more
+-- runs, deserialized, combined
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;

@@ -14,11 +14,10 @@
  * call that may allocate switches to it first.
  *
  * The per-row path is what the benchmark measures against max() - min():
- *	- one allocation per group: the state (one 64-byte chunk) holds the first
- *	  run inline, and the builder moves to an array of its own only when a
- *	  second run comes;
- *	- a row that extends or repeats the last run, or fills the inline run,
- *	  allocates nothing, so it neither switches memory context nor calls
+ *	- the state is one 64-byte chunk, and the builder keeps the newest run in
+ *	  it (its tail): a group of one run allocates nothing more, and a row in
+ *	  day order touches the state only, never the array of older runs;
+ *	- a row that allocates nothing neither switches memory context nor calls
  *	  AggCheckCallContext: only creating a state does (as numeric_accum
  *	  does).  A non-NULL internal argument can only come from the aggregate
  *	  machinery, since SQL has no way to make an internal value;
@@ -47,18 +46,9 @@ PG_FUNCTION_INFO_V1(viewstats_dayset_agg_final);
 PG_FUNCTION_INFO_V1(viewstats_longest_streak_final);
 PG_FUNCTION_INFO_V1(viewstats_current_streak_final);
 
-/* Runs held in the state itself; more move to an array (see above). */
-#define STATE_INLINE_RUNS 1
-
-/*
- * What a row touches comes first: the inline run and the builder's runs,
- * nruns and runs_cap, 24 bytes that share a cache line with the chunk header
- * more often than not.
- */
 typedef struct StreakState
 {
-	ds_run		inline_runs[STATE_INLINE_RUNS];
-	ds_builder	b;
+	ds_builder	b;				/* its tail, what a row touches, comes first */
 	ds_state_params p;
 } StreakState;
 
@@ -82,7 +72,7 @@ state_new(MemoryContext aggcxt)
 {
 	StreakState *st = MemoryContextAllocZero(aggcxt, sizeof(StreakState));
 
-	ds_builder_init_inline(&st->b, st->inline_runs, STATE_INLINE_RUNS);
+	ds_builder_init(&st->b);
 	return st;
 }
 
@@ -508,9 +498,7 @@ viewstats_streak_combine(PG_FUNCTION_ARGS)
 	merge_params(&dst->p, &src->p);
 
 	old = MemoryContextSwitchTo(aggcxt);
-	s = ds_builder_add_runs(&dst->b, src->b.runs, src->b.nruns);
-	for (int32 i = 0; s == DS_OK && i < src->b.npending; i++)
-		s = ds_builder_add_day(&dst->b, src->b.pending[i]);
+	s = ds_builder_add_builder(&dst->b, &src->b);
 	MemoryContextSwitchTo(old);
 	if (s != DS_OK)
 		viewstats_report(s);
@@ -550,17 +538,12 @@ viewstats_streak_deserialize(PG_FUNCTION_ARGS)
 				 errmsg("invalid serialized viewstats aggregate state")));
 	st = state_new(aggcxt);
 	st->p = p;
-	if (n > STATE_INLINE_RUNS)
-	{
-		/* exactly the runs; the builder owns the array from now on */
-		st->b.runs = MemoryContextAlloc(aggcxt, (Size) n * sizeof(ds_run));
-		st->b.runs_cap = n;
-		st->b.runs_borrowed = false;
-	}
 	if (n > 0)
 	{
-		ds_state_decode_runs(bytes, st->b.runs);
+		st->b.runs = MemoryContextAlloc(aggcxt, (Size) n * sizeof(ds_run));
+		st->b.runs_cap = n;
 		st->b.nruns = n;
+		ds_state_decode_runs(bytes, st->b.runs);
 	}
 	PG_RETURN_POINTER(st);
 }

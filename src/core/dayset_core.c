@@ -159,35 +159,11 @@ ds_builder_init(ds_builder *b)
 }
 
 void
-ds_builder_init_inline(ds_builder *b, ds_run *buf, int32_t cap)
-{
-	memset(b, 0, sizeof(*b));
-	if (cap > 0)
-	{
-		b->runs = buf;
-		b->runs_cap = cap;
-		b->runs_borrowed = true;
-	}
-}
-
-void
 ds_builder_free(ds_builder *b)
 {
-	if (!b->runs_borrowed)
-		ds_free(b->runs);
+	ds_free(b->runs);
 	ds_free(b->pending);
 	ds_builder_init(b);
-}
-
-/* Replace the run array by p (which holds the runs), freeing ours. */
-static void
-set_runs(ds_builder *b, ds_run *p, int32_t cap)
-{
-	if (!b->runs_borrowed)
-		ds_free(b->runs);
-	b->runs = p;
-	b->runs_cap = cap;
-	b->runs_borrowed = false;
 }
 
 /* Make room for at least need runs, growing geometrically. */
@@ -206,17 +182,6 @@ reserve_runs(ds_builder *b, int64_t need)
 		cap *= 2;
 	if (cap > DS_MAX_RUNS)
 		cap = DS_MAX_RUNS;
-	if (b->runs_borrowed)
-	{
-		/* the caller's buffer is full: move to an array of our own */
-		p = ds_alloc((size_t) cap * sizeof(ds_run));
-		if (p == NULL)
-			return DS_ERR_NOMEM;
-		if (b->nruns > 0)
-			memcpy(p, b->runs, (size_t) b->nruns * sizeof(ds_run));
-		set_runs(b, p, (int32_t) cap);
-		return DS_OK;
-	}
 	p = ds_realloc(b->runs, (size_t) cap * sizeof(ds_run));
 	if (p == NULL)
 		return DS_ERR_NOMEM;
@@ -247,22 +212,44 @@ coalesce_sorted(ds_run *r, int32_t n)
 	return out;
 }
 
-/* Replace b->runs by the union of b->runs and the normalized array add. */
+/* Move the tail to the end of the array, where it belongs in order. */
+static ds_status
+flush_tail(ds_builder *b)
+{
+	ds_status	st;
+
+	if (!b->has_tail)
+		return DS_OK;
+	st = reserve_runs(b, (int64_t) b->nruns + 1);
+	if (st != DS_OK)
+		return st;				/* the tail stays, and the set is intact */
+	b->runs[b->nruns++] = b->tail;
+	b->has_tail = false;
+	return DS_OK;
+}
+
+/*
+ * Replace b->runs by the union of b's runs and tail and the normalized
+ * array add.
+ */
 static ds_status
 merge_into(ds_builder *b, const ds_run *add, int32_t nadd)
 {
-	int64_t		need = (int64_t) b->nruns + nadd;
+	int64_t		need;
 	ds_run	   *out;
 	int32_t		nout;
+	ds_status	st;
 
 	if (nadd == 0)
 		return DS_OK;
+	if ((st = flush_tail(b)) != DS_OK)
+		return st;
+	need = (int64_t) b->nruns + nadd;
 	/* Common rollup case: everything new comes strictly after. */
 	if (b->nruns == 0 ||
 		(int64_t) add[0].first > (int64_t) b->runs[b->nruns - 1].last + 1)
 	{
-		ds_status	st = reserve_runs(b, need);
-
+		st = reserve_runs(b, need);
 		if (st != DS_OK)
 			return st;
 		memcpy(b->runs + b->nruns, add, (size_t) nadd * sizeof(ds_run));
@@ -284,7 +271,9 @@ merge_into(ds_builder *b, const ds_run *add, int32_t nadd)
 	if (out == NULL)
 		return DS_ERR_NOMEM;
 	ds_union(b->runs, b->nruns, add, nadd, out, &nout);
-	set_runs(b, out, (int32_t) need);
+	ds_free(b->runs);
+	b->runs = out;
+	b->runs_cap = (int32_t) need;
 	b->nruns = nout;
 	return DS_OK;
 }
@@ -331,17 +320,20 @@ ds_builder_add_day_slow(ds_builder *b, int32_t day)
 {
 	ds_status	st;
 
+	if ((st = flush_tail(b)) != DS_OK)
+		return st;
 	if (b->nruns == 0 || day >= b->runs[b->nruns - 1].first)
 	{
-		/* At or after the last run: the inline path found no room. */
+		/* at or after the last run: it extends it, or starts the tail */
 		if (b->nruns > 0 && day <= (int64_t) b->runs[b->nruns - 1].last + 1)
-			return ds_builder_add_day(b, day);
-		st = reserve_runs(b, (int64_t) b->nruns + 1);
-		if (st != DS_OK)
-			return st;
-		b->runs[b->nruns].first = day;
-		b->runs[b->nruns].last = day;
-		b->nruns++;
+		{
+			if (day > b->runs[b->nruns - 1].last)
+				b->runs[b->nruns - 1].last = day;
+			return DS_OK;
+		}
+		b->tail.first = day;
+		b->tail.last = day;
+		b->has_tail = true;
 		return DS_OK;
 	}
 
@@ -364,6 +356,18 @@ ds_builder_add_day_slow(ds_builder *b, int32_t day)
 	if (b->npending >= DS_PENDING_MIN && b->npending >= b->nruns)
 		return compact_pending(b);
 	return DS_OK;
+}
+
+ds_status
+ds_builder_add_builder(ds_builder *b, const ds_builder *src)
+{
+	ds_status	st = merge_into(b, src->runs, src->nruns);
+
+	if (st == DS_OK && src->has_tail)
+		st = merge_into(b, &src->tail, 1);
+	for (int32_t i = 0; st == DS_OK && i < src->npending; i++)
+		st = ds_builder_add_day(b, src->pending[i]);
+	return st;
 }
 
 ds_status
@@ -394,6 +398,10 @@ ds_builder_add_raw_runs(ds_builder *b, const ds_run *runs, int32_t n)
 ds_status
 ds_builder_finish(ds_builder *b)
 {
+	ds_status	st = flush_tail(b);
+
+	if (st != DS_OK)
+		return st;
 	return compact_pending(b);
 }
 

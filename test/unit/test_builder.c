@@ -355,139 +355,106 @@ test_builder_sparse_extremes(void)
 }
 
 /*
- * A builder that starts in the caller's buffer (an aggregate state's inline
- * runs): no allocation while the runs fit, a move to its own array when they
- * do not, and the buffer is never freed or reallocated (ASan would see it).
+ * Days in order go to the tail: one run needs no allocation, the array is
+ * written once per run, and a day out of order or a finish moves the tail
+ * into the array first.
  */
 static void
-test_builder_inline_spill(void)
+test_builder_tail(void)
 {
 	ds_builder	b;
-	ds_run		buf[2];
 	int32_t		d;
-	long		calls;
 
 	ta_install(-1);
-	ds_builder_init_inline(&b, buf, 1);
-	CHECK(b.runs == buf && b.runs_borrowed);
+	ds_builder_init(&b);
 	for (d = 10; d < 20; d++)
 		CHECK_STATUS(ds_builder_add_day(&b, d), DS_OK);
 	CHECK_STATUS(ds_builder_add_day(&b, 15), DS_OK);
 	CHECK_INT(ta_stats.calls, 0);
-	CHECK(b.runs == buf);
-	check_builder_text(&b, "{2000-01-11/2000-01-20}");
-	/* a second run spills, keeping the first */
+	CHECK(b.has_tail);
+	CHECK_INT(b.nruns, 0);
+	/* a second run: the first moves to a new array */
 	CHECK_STATUS(ds_builder_add_day(&b, 30), DS_OK);
-	CHECK(b.runs != buf && !b.runs_borrowed);
-	CHECK_INT(ta_stats.blocks, 1);
+	CHECK_INT(ta_stats.calls, 1);
+	CHECK_INT(b.nruns, 1);
+	CHECK(b.has_tail && b.tail.first == 30);
+	/* more runs fill the array without allocating */
 	CHECK_STATUS(ds_builder_add_day(&b, 31), DS_OK);
 	CHECK_STATUS(ds_builder_add_day(&b, 40), DS_OK);
-	check_builder_text(&b, "{2000-01-11/2000-01-20,2000-01-31/2000-02-01,2000-02-10}");
-	ds_builder_free(&b);
-	CHECK_INT(ta_stats.blocks, 0);
-
-	/* out of order while still inline: the merge replaces the buffer */
-	ds_builder_init_inline(&b, buf, 2);
-	CHECK_STATUS(ds_builder_add_day(&b, 10), DS_OK);
+	CHECK_STATUS(ds_builder_add_day(&b, 50), DS_OK);
+	CHECK_INT(ta_stats.calls, 1);
+	CHECK_INT(b.nruns, 3);
+	/* out of order, both wait in the pending buffer: just below the tail
+	 * (which moves to the array first), and far below */
+	CHECK_STATUS(ds_builder_add_day(&b, 49), DS_OK);
+	CHECK(!b.has_tail);
 	CHECK_STATUS(ds_builder_add_day(&b, 5), DS_OK);
-	CHECK(b.runs == buf);
-	check_builder_text(&b, "{2000-01-06,2000-01-11}");
-	CHECK(!b.runs_borrowed);
+	CHECK_INT(b.npending, 2);
+	/* in order again: a new tail after the array */
+	CHECK_STATUS(ds_builder_add_day(&b, 60), DS_OK);
+	CHECK(b.has_tail);
+	CHECK_STATUS(ds_builder_add_day(&b, 61), DS_OK);
+	check_builder_text(&b, "{2000-01-06,2000-01-11/2000-01-20,2000-01-31/2000-02-01,"
+					   "2000-02-10,2000-02-19/2000-02-20,2000-03-01/2000-03-02}");
+	CHECK(!b.has_tail);
 	ds_builder_free(&b);
 	CHECK_INT(ta_stats.blocks, 0);
 
-	/* runs that fit append in place; a merge before them moves out */
-	calls = ta_stats.calls;
-	ds_builder_init_inline(&b, buf, 2);
-	CHECK_STATUS(ds_builder_add_runs(&b, (ds_run[]) {{1, 2}, {5, 6}}, 2), DS_OK);
-	CHECK(b.runs == buf);
-	CHECK_INT(ta_stats.calls, calls);
-	CHECK_STATUS(ds_builder_add_runs(&b, (ds_run[]) {{3, 3}}, 1), DS_OK);
-	CHECK(!b.runs_borrowed);
-	check_builder_text(&b, "{2000-01-02/2000-01-04,2000-01-06/2000-01-07}");
-	ds_builder_free(&b);
-
-	/* a raw batch and a parse, from an empty inline start */
-	ds_builder_init_inline(&b, buf, 1);
-	CHECK_STATUS(ds_builder_add_raw_runs(&b, (ds_run[]) {{9, 9}, {1, 1}}, 2), DS_OK);
-	check_builder_text(&b, "{2000-01-02,2000-01-10}");
-	ds_builder_free(&b);
-
-	/* no buffer at all is a plain builder */
-	ds_builder_init_inline(&b, buf, 0);
-	CHECK(b.runs == NULL && !b.runs_borrowed && b.runs_cap == 0);
-	CHECK_STATUS(ds_builder_add_day(&b, 3), DS_OK);
-	check_builder_text(&b, "{2000-01-04}");
+	/* runs merged into a builder with a tail */
+	ds_builder_init(&b);
+	CHECK_STATUS(ds_builder_add_day(&b, 10), DS_OK);
+	CHECK_STATUS(ds_builder_add_runs(&b, (ds_run[]) {{1, 2}, {11, 12}}, 2), DS_OK);
+	CHECK(!b.has_tail);
+	CHECK_STATUS(ds_builder_add_day(&b, 13), DS_OK);
+	CHECK_STATUS(ds_builder_add_raw_runs(&b, (ds_run[]) {{20, 20}}, 1), DS_OK);
+	check_builder_text(&b, "{2000-01-02/2000-01-03,2000-01-11/2000-01-14,2000-01-21}");
 	ds_builder_free(&b);
 	CHECK_INT(ta_stats.blocks, 0);
 	ta_uninstall();
 }
 
 /*
- * The same random mix of days, runs and finishes into a plain builder and
- * into builders starting with 1, 2 and 3 inline runs: always the same set.
+ * ds_builder_add_builder (parallel combine): the union of two builders in
+ * any state (runs, tail, pending days) equals one builder fed everything.
  */
 static void
-test_builder_inline_property(void)
+test_builder_add_builder(void)
 {
 	rng			r = rng_for(__func__);
 	int			round;
 
-	for (round = 0; round < 300 && !ut_test_failing(); round++)
+	for (round = 0; round < 500 && !ut_test_failing(); round++)
 	{
-		ds_builder	plain,
-					in[3];
-		ds_run		bufs[3][3];
-		int			k,
-					step,
-					nsteps = 1 + (int) rng_below(&r, 60);
+		ds_builder	a,
+					b,
+					all;
+		int			i,
+					n = (int) rng_below(&r, 80);
 		int32_t		base = (int32_t) rng_range(&r, -100, 100);
 
-		ds_builder_init(&plain);
-		for (k = 0; k < 3; k++)
-			ds_builder_init_inline(&in[k], bufs[k], k + 1);
-		for (step = 0; step < nsteps; step++)
+		ds_builder_init(&a);
+		ds_builder_init(&b);
+		ds_builder_init(&all);
+		for (i = 0; i < n; i++)
 		{
-			unsigned	what = (unsigned) rng_below(&r, 10);
-			ds_run		batch[3];
-			int32_t		nb = 1 + (int32_t) rng_below(&r, 3);
-			int32_t		day;
-
-			for (k = 0; k < nb; k++)
-			{
-				batch[k].first = base + (int32_t) rng_below(&r, 40);
-				batch[k].last = batch[k].first + (int32_t) rng_below(&r, 3);
-			}
 			/* mostly ascending days, as a log in time order */
-			day = rng_chance(&r, 80) ? base + step : base + (int32_t) rng_below(&r, 40);
-			for (k = -1; k < 3; k++)
-			{
-				ds_builder *b = k < 0 ? &plain : &in[k];
+			int32_t		day = rng_chance(&r, 80) ? base + i : base + (int32_t) rng_below(&r, 80);
+			ds_builder *half = rng_chance(&r, 50) ? &a : &b;
 
-				if (what < 7)
-					CHECK_STATUS(ds_builder_add_day(b, day), DS_OK);
-				else if (what == 7)
-					CHECK_STATUS(ds_builder_add_raw_runs(b, batch, nb), DS_OK);
-				else if (what == 8)
-				{
-					ds_run		one = {batch[0].first, batch[0].last};
-
-					CHECK_STATUS(ds_builder_add_runs(b, &one, 1), DS_OK);
-				}
-				else
-					CHECK_STATUS(ds_builder_finish(b), DS_OK);
-			}
+			CHECK_STATUS(ds_builder_add_day(half, day), DS_OK);
+			CHECK_STATUS(ds_builder_add_day(&all, day), DS_OK);
+			if (rng_chance(&r, 5))
+				CHECK_STATUS(ds_builder_finish(half), DS_OK);
 		}
-		CHECK_STATUS(ds_builder_finish(&plain), DS_OK);
-		for (k = 0; k < 3; k++)
-		{
-			CHECK_STATUS(ds_builder_finish(&in[k]), DS_OK);
-			CHECK(ds_is_normalized(in[k].runs, in[k].nruns));
-			CHECK_MSG(ds_equal(plain.runs, plain.nruns, in[k].runs, in[k].nruns),
-					  "round %d: %d inline runs differ", round, k + 1);
-			ds_builder_free(&in[k]);
-		}
-		ds_builder_free(&plain);
+		CHECK_STATUS(ds_builder_add_builder(&a, &b), DS_OK);
+		CHECK_STATUS(ds_builder_finish(&a), DS_OK);
+		CHECK_STATUS(ds_builder_finish(&all), DS_OK);
+		CHECK(ds_is_normalized(a.runs, a.nruns));
+		CHECK_MSG(ds_equal(a.runs, a.nruns, all.runs, all.nruns),
+				  "round %d: the union differs", round);
+		ds_builder_free(&a);
+		ds_builder_free(&b);
+		ds_builder_free(&all);
 	}
 }
 
@@ -551,7 +518,6 @@ test_builder_out_of_memory(void)
 	ds_run	   *want = NULL;
 	int32_t		nwant = 0;
 	long		k;
-	bool		any_failed = false;
 
 	/* the reference result, with no failures */
 	ds_builder_init(&b);
@@ -561,22 +527,16 @@ test_builder_out_of_memory(void)
 	memcpy(want, b.runs, sizeof(ds_run) * (size_t) nwant);
 	ds_builder_free(&b);
 
-	for (k = 0; k < 20000; k++)
+	for (k = 0; k < 10000; k++)
 	{
 		ds_status	st;
 		bool		failed;
-		ds_run		buf[1];
 
-		/* even k: a plain builder; odd k: one starting inline */
-		ta_install(k / 2);
-		if (k % 2 == 0)
-			ds_builder_init(&b);
-		else
-			ds_builder_init_inline(&b, buf, 1);
+		ta_install(k);
+		ds_builder_init(&b);
 		st = nomem_scenario(&b);
 		failed = ta_stats.failures > 0;
-		ut_set_context("allocation %ld fails%s", k / 2 + 1,
-					   k % 2 ? " (inline start)" : "");
+		ut_set_context("allocation %ld fails", k + 1);
 		CHECK_MSG(st == DS_OK || st == DS_ERR_NOMEM, "got %s",
 				  ut_status_name(st));
 		CHECK_MSG(failed || st == DS_OK, "no allocation failed, got %s",
@@ -590,19 +550,11 @@ test_builder_out_of_memory(void)
 		ds_builder_free(&b);
 		CHECK_MSG(ta_stats.blocks == 0, "%ld blocks leaked", ta_stats.blocks);
 		ta_uninstall();
-		/* done once neither kind of builder reaches allocation k / 2 */
-		any_failed |= failed;
-		if (k % 2 == 1)
-		{
-			if (!any_failed)
-				break;
-			any_failed = false;
-		}
-		if (ut_test_failing())
+		if (!failed || ut_test_failing())
 			break;
 	}
 	ut_set_context("%s", "");
-	CHECK_MSG(k > 7, "only %ld allocations in the scenario?", k / 2);
+	CHECK_MSG(k > 3, "only %ld allocations in the scenario?", k);
 	free(want);
 }
 
@@ -618,8 +570,8 @@ run_builder_tests(void)
 	UT_RUN(test_builder_memory_descending);
 	UT_RUN(test_builder_memory_repeated_days);
 	UT_RUN(test_builder_sparse_extremes);
-	UT_RUN(test_builder_inline_spill);
-	UT_RUN(test_builder_inline_property);
+	UT_RUN(test_builder_tail);
+	UT_RUN(test_builder_add_builder);
 	UT_RUN(test_allocator_hooks);
 	UT_RUN(test_builder_out_of_memory);
 }
