@@ -295,7 +295,10 @@ class Bench:
         live = [(it, self.fill(it.sql, it.table or g.table)) for it, m in items if not m]
         res = {it.key: {"item": it, "missing": m, "times": [], "cpu": [], "facts": None,
                         "checksum": None} for it, m in items}
-        default = {"max_parallel_workers_per_gather": 0}
+        # every setting any item changes, at its server value for the others
+        default = {"max_parallel_workers_per_gather": 0,
+                   "parallel_setup_cost": "DEFAULT", "parallel_tuple_cost": "DEFAULT",
+                   "min_parallel_table_scan_size": "DEFAULT"}
         # warm-up 1: the answer, checksummed
         for it, sql in live:
             self.sess.set({**default, **it.settings})
@@ -438,7 +441,7 @@ class Bench:
             res = self.run_group(g)
             for k, r in res.items():
                 f = r.get("facts")
-                if k.endswith("_w2") and f and (f["workers"] or 0) < 2:
+                if "_w2" in k and f and (f["workers"] or 0) < 2:
                     self.say(f"Note: {k} launched {f['workers'] or 0} workers, not 2.")
                     self.say()
 
@@ -526,7 +529,8 @@ class Bench:
                  "`hash` is the HashAggregate's own peak (hash table, keys and "
                  "transition states, as EXPLAIN ANALYZE reports it); `RSS` is the "
                  "growth of the backend's peak resident set (VmHWM after resetting "
-                 "it through /proc/PID/clear_refs) during the query.  Per million "
+                 "it through /proc/PID/clear_refs, once a scan of the table has "
+                 "mapped its shared buffers) during the query.  Per million "
                  f"groups: divided by {groups:,} viewer-title groups, the same "
                  "number as distinct (title, viewer) units for the per-title counts.")
         self.say()
@@ -539,7 +543,9 @@ class Bench:
                 continue
             s = Session()
             s.set({"max_parallel_workers_per_gather": 0})
-            s.run("SELECT longest_streak('{}'::dayset)")
+            # touch the table's shared buffers first: shared memory a backend
+            # touches counts in its RSS, and is not what we measure
+            s.run("SELECT count(*) FROM views")
             base = rss_kb(s.pid, "VmRSS")
             can = reset_peak_rss(s.pid)
             f = explain(s, self.fill(it.sql, "views"))
@@ -559,25 +565,41 @@ class Bench:
         self.table(["query", "plan", "hash MB", f"hash MB per million {''}groups/units",
                     "RSS growth MB", "RSS MB per million"], rows)
 
+    def make_monthly(self, raw, monthly):
+        """One dayset per viewer, title and month, appended month by month
+        as a monthly job would; returns (rows, seconds)."""
+        t0 = time.perf_counter()
+        self.sess.run(f"DROP TABLE IF EXISTS {monthly}")
+        self.sess.run(f"CREATE UNLOGGED TABLE {monthly} AS "
+                      "SELECT viewer_id, title_id, month, days "
+                      "FROM (SELECT viewer_id, title_id, date_trunc('month', day)::date AS month, "
+                      f"dayset_agg(day) AS days FROM {raw} GROUP BY 1, 2, 3) m ORDER BY month")
+        self.sess.run(f"VACUUM (FREEZE, ANALYZE) {monthly}")
+        return int(self.sess.value(f"SELECT count(*) FROM {monthly}")), time.perf_counter() - t0
+
     def section_rollup(self, groups):
         self.say("## Rollup")
         self.say()
+        a = self.args
         t0 = time.perf_counter()
-        self.sess.run("DROP TABLE IF EXISTS monthly")
-        # appended month by month, as a nightly or monthly job would
-        self.sess.run("CREATE UNLOGGED TABLE monthly AS SELECT viewer_id, title_id, month, days "
-                      "FROM (SELECT viewer_id, title_id, date_trunc('month', day)::date AS month, "
-                      "dayset_agg(day) AS days FROM views GROUP BY 1, 2, 3) m ORDER BY month")
-        self.sess.run("VACUUM (FREEZE, ANALYZE) monthly")
-        n = int(self.sess.value("SELECT count(*) FROM monthly"))
-        secs = time.perf_counter() - t0
-        self.rollup = {"monthly_rows": n, "build_s": secs}
-        g = self.data["groups"]
-        self.say(f"`monthly` holds one dayset per viewer, title and month with views: "
-                 f"{n:,} rows for {g:,} groups ({n / g:.2f} months per group, at most 12; "
-                 f"{self.data['rows'] / n:.1f} raw rows per monthly dayset), "
-                 f"built in {secs:.1f} s.")
-        self.say()
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                        "-v", f"rows={a.rows}", "-v", f"seed={a.seed}",
+                        "-f", os.path.join(HERE, "generate_habit.sql")], check=True)
+        gen = time.perf_counter() - t0
+        self.rollup = {"habits_generate_s": gen}
+        for raw, monthly in (("habits", "monthly_habits"), ("views", "monthly")):
+            n, secs = self.make_monthly(raw, monthly)
+            r = self.sess.rows(f"SELECT count(*), count(DISTINCT (viewer_id, title_id)) FROM {raw}")[0]
+            rows, pairs = int(r[0]), int(r[1])
+            self.rollup[raw] = {"rows": rows, "pairs": pairs, "monthly_rows": n,
+                                "monthly_build_s": secs}
+            what = ("`habits`: viewer-title pairs watched all year (generate_habit.sql, "
+                    f"generated in {gen:.1f} s)" if raw == "habits" else
+                    "`views`: the main log")
+            self.say(f"{what}: {rows:,} rows, {pairs:,} pairs; `{monthly}` has {n:,} "
+                     f"monthly daysets ({n / pairs:.2f} per pair, at most 12; "
+                     f"{rows / n:.1f} raw rows per monthly dayset), built in {secs:.1f} s.")
+            self.say()
         for gr in groups:
             self.run_group(gr)
 

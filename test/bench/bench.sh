@@ -9,7 +9,7 @@
 #   SEED=n          generator seed (default 1)
 #   SECTIONS=list   serial,parallel,scaling,memory,rollup (default all)
 #   ONLY=groups     only these query groups (see test/bench/queries.py)
-#   WORK_MEM=size   override work_mem (default 2GB, more past 10M rows)
+#   WORK_MEM=size   override work_mem (default 2GB, see bench.conf)
 #   SMOKE=1         a few thousand rows, one run: the check `make test` does
 #   VS_SKIP_BUILD=1 reuse tmp_install (as inside make test)
 set -euo pipefail
@@ -17,7 +17,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/cluster.sh"
 
 main() {
-	local rows=${SCALE:-10000000} runs=${RUNS:-5} work_mem=${WORK_MEM:-}
+	local rows=${SCALE:-10000000} runs=${RUNS:-5} work_mem=${WORK_MEM:-2GB}
 	local -a args
 	if [[ ${SMOKE:-0} == 1 ]]; then
 		rows=${SCALE:-3000}
@@ -26,10 +26,6 @@ main() {
 	fi
 	[[ $rows =~ ^[0-9]+$ && $rows -ge 1000 && $rows -le 100000000 ]] ||
 		vs_die "SCALE must be a row count from 1000 to 100000000"
-	# range_agg's state and the sorts grow with the rows: 2GB covers 10M.
-	if [[ -z $work_mem ]]; then
-		work_mem=$((rows <= 10000000 ? 2048 : 2048 * rows / 10000000))MB
-	fi
 	args+=(--rows "$rows" --runs "$runs" --seed "${SEED:-1}")
 	[[ -n ${SECTIONS:-} ]] && args+=(--sections "$SECTIONS")
 	[[ -n ${ONLY:-} ]] && args+=(--only "$ONLY")
