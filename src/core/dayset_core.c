@@ -245,15 +245,28 @@ merge_into(ds_builder *b, const ds_run *add, int32_t nadd)
 	if ((st = flush_tail(b)) != DS_OK)
 		return st;
 	need = (int64_t) b->nruns + nadd;
-	/* Common rollup case: everything new comes strictly after. */
-	if (b->nruns == 0 ||
-		(int64_t) add[0].first > (int64_t) b->runs[b->nruns - 1].last + 1)
+	/*
+	 * Common rollup case: everything new starts at or after our last run
+	 * (months in order; a run across a month's end touches the last run).
+	 * Then only the last run can merge, and the rest appends.
+	 */
+	if (need <= DS_MAX_RUNS &&
+		(b->nruns == 0 || add[0].first >= b->runs[b->nruns - 1].first))
 	{
 		st = reserve_runs(b, need);
 		if (st != DS_OK)
 			return st;
-		memcpy(b->runs + b->nruns, add, (size_t) nadd * sizeof(ds_run));
-		b->nruns += nadd;
+		for (int32_t i = 0; i < nadd; i++)
+		{
+			if (b->nruns > 0 &&
+				(int64_t) add[i].first <= (int64_t) b->runs[b->nruns - 1].last + 1)
+			{
+				if (add[i].last > b->runs[b->nruns - 1].last)
+					b->runs[b->nruns - 1].last = add[i].last;
+			}
+			else
+				b->runs[b->nruns++] = add[i];
+		}
 		return DS_OK;
 	}
 	/*

@@ -36,7 +36,8 @@ FROM (
 		SELECT 1 + floor(200 * power(bench_u(p.id, :key), 2))::int AS title_id,
 			   0.3 + 0.5 * bench_u(p.id, :key + 1) AS prob
 	) pp
-	CROSS JOIN LATERAL generate_series(0, 365) AS k(k)
+	-- (0 * id: keeps the days inside each pair, so LIMIT cuts the last pair)
+	CROSS JOIN LATERAL generate_series(0, (365 + 0 * p.id)::int) AS k(k)
 	CROSS JOIN LATERAL generate_series(0, least(7, floor(ln(1 - bench_u(p.id * 512 + k.k, :key + 3))
 													   / ln(1.0 / 3))::int)) AS w(k)
 	WHERE bench_u(p.id * 512 + k.k, :key + 2) < pp.prob

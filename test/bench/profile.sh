@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # profile.sh: count where a query spends its instructions, reproducibly.
 #
-#   bash test/bench/profile.sh [-r ROWS] [-t callgrind|perf] [-o OUTDIR] "SQL" ...
+#   bash test/bench/profile.sh [-r ROWS] [-s SETUP.sql] [-t callgrind|perf]
+#                              [-o OUTDIR] "SQL" ...
 #
 # Builds (unless VS_SKIP_BUILD=1), starts a throwaway cluster with
 # bench.conf, generates ROWS rows (default 200000) with generate.sql, stops
-# it, then runs each SQL in a single-user backend (no other process, no
+# it (after running SETUP.sql files with psql, e.g. generate_habit.sql and a
+# CREATE TABLE for a rollup), then runs each SQL in a single-user backend (no other process, no
 # network) under
 #   callgrind  valgrind --tool=callgrind: instruction counts, the same on a
 #              busy machine as on a quiet one (default); prints the total
@@ -21,13 +23,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/cluster.sh"
 
 main() {
-	local rows=200000 tool=callgrind out=
-	while getopts r:t:o: opt; do
+	local rows=200000 tool=callgrind out= f
+	local -a setup=()
+	while getopts r:s:t:o: opt; do
 		case $opt in
 			r) rows=$OPTARG ;;
+			s) setup+=("$(realpath "$OPTARG")") ;;
 			t) tool=$OPTARG ;;
 			o) out=$OPTARG ;;
-			*) vs_die "usage: $0 [-r rows] [-t callgrind|perf] [-o outdir] SQL..." ;;
+			*) vs_die "usage: $0 [-r rows] [-s setup.sql] [-t callgrind|perf] [-o outdir] SQL..." ;;
 		esac
 	done
 	shift $((OPTIND - 1))
@@ -38,6 +42,9 @@ main() {
 	bench_cluster_start "shared_buffers = 512MB"
 	vs_log "generating $rows rows"
 	vs_psql -q -v rows="$rows" -v seed=1 -f "$VS_ROOT/test/bench/generate.sql"
+	for f in "${setup[@]}"; do
+		vs_psql -q -v rows="$rows" -v seed=1 -f "$f"
+	done
 	vs_cluster_stop
 	chmod a+rwx "$out"
 	local i=0 sql

@@ -149,6 +149,22 @@ test_builder_runs(void)
 					   "2000-01-11/2000-01-15,2000-01-17/2000-01-19}");
 	ds_builder_free(&b);
 
+	/*
+	 * a batch starting inside the last run (a rollup of months where a run
+	 * crosses the month's end): the last run grows, the rest appends and
+	 * coalesces
+	 */
+	ds_builder_init(&b);
+	CHECK_STATUS(ds_builder_add_runs(&b, norm1, 2), DS_OK);
+	CHECK_STATUS(ds_builder_add_runs(&b, (ds_run[]) {{11, 15}, {17, 17}, {19, 20}}, 3),
+				 DS_OK);
+	CHECK(ds_is_normalized(b.runs, b.nruns));
+	CHECK_STATUS(ds_builder_add_runs(&b, (ds_run[]) {{19, 19}, {21, 22}}, 2), DS_OK);
+	CHECK(ds_is_normalized(b.runs, b.nruns));
+	CHECK_STATUS(ds_builder_add_runs(&b, (ds_run[]) {{10, 30}}, 1), DS_OK);
+	check_builder_text(&b, "{2000-01-02/2000-01-04,2000-01-11/2000-01-31}");
+	ds_builder_free(&b);
+
 	/* days, runs and raw runs mixed, then more days below everything */
 	ds_builder_init(&b);
 	CHECK_STATUS(ds_builder_add_day(&b, 100), DS_OK);
