@@ -46,10 +46,15 @@ PG_FUNCTION_INFO_V1(viewstats_dayset_agg_final);
 PG_FUNCTION_INFO_V1(viewstats_longest_streak_final);
 PG_FUNCTION_INFO_V1(viewstats_current_streak_final);
 
+/*
+ * What a row reads comes first: the parameters (rows with max_gap or as_of
+ * check them), then the builder, whose tail and run count lead: 32 bytes,
+ * one or two cache lines with the chunk header.
+ */
 typedef struct StreakState
 {
-	ds_builder	b;				/* its tail, what a row touches, comes first */
 	ds_state_params p;
+	ds_builder	b;
 } StreakState;
 
 /* One AllocSet chunk of 64 bytes per group */
@@ -524,23 +529,31 @@ viewstats_streak_serialize(PG_FUNCTION_ARGS)
 Datum
 viewstats_streak_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = agg_context(fcinfo);
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 	const uint8_t *bytes = (const uint8_t *) VARDATA_ANY(in);
 	ds_state_params p;
 	int32_t		n;
-	ds_status	s = ds_state_check(bytes, VARSIZE_ANY_EXHDR(in), &p, &n);
+	ds_status	s;
 	StreakState *st;
 
+	agg_context(fcinfo);
+	s = ds_state_check(bytes, VARSIZE_ANY_EXHDR(in), &p, &n);
 	if (s != DS_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid serialized viewstats aggregate state")));
-	st = state_new(aggcxt);
+
+	/*
+	 * A short-lived value in the current (per-input-tuple) context, as
+	 * PostgreSQL's own deserializers do: the combine function copies it into
+	 * the aggregate context, so the finalize step does not keep every
+	 * partial state it has read.
+	 */
+	st = state_new(CurrentMemoryContext);
 	st->p = p;
 	if (n > 0)
 	{
-		st->b.runs = MemoryContextAlloc(aggcxt, (Size) n * sizeof(ds_run));
+		st->b.runs = palloc((Size) n * sizeof(ds_run));
 		st->b.runs_cap = n;
 		st->b.nruns = n;
 		ds_state_decode_runs(bytes, st->b.runs);
