@@ -12,6 +12,17 @@
  * rows) finalizes to NULL.  Everything the state points to lives in the
  * aggregate context; the core allocates in CurrentMemoryContext, so every
  * call that may allocate switches to it first.
+ *
+ * The per-row path is what the benchmark measures against max() - min():
+ *	- the state is one 64-byte chunk, and the builder keeps the newest run in
+ *	  it (its tail): a group of one run allocates nothing more, and a row in
+ *	  day order touches the state only, never the array of older runs;
+ *	- a row that allocates nothing neither switches memory context nor calls
+ *	  AggCheckCallContext: only creating a state does (as numeric_accum
+ *	  does).  A non-NULL internal argument can only come from the aggregate
+ *	  machinery, since SQL has no way to make an internal value;
+ *	- timestamps are put on local days with a cached UTC offset, valid
+ *	  until the zone's next transition (see local_day).
  */
 #include "viewstats.h"
 
@@ -35,11 +46,19 @@ PG_FUNCTION_INFO_V1(viewstats_dayset_agg_final);
 PG_FUNCTION_INFO_V1(viewstats_longest_streak_final);
 PG_FUNCTION_INFO_V1(viewstats_current_streak_final);
 
+/*
+ * What a row reads comes first: the parameters (rows with max_gap or as_of
+ * check them), then the builder, whose tail and run count lead: 32 bytes,
+ * one or two cache lines with the chunk header.
+ */
 typedef struct StreakState
 {
-	ds_builder	b;
 	ds_state_params p;
+	ds_builder	b;
 } StreakState;
+
+/* One AllocSet chunk of 64 bytes per group */
+StaticAssertDecl(sizeof(StreakState) <= 64, "StreakState outgrew its chunk");
 
 static MemoryContext
 agg_context(FunctionCallInfo fcinfo)
@@ -62,24 +81,36 @@ state_new(MemoryContext aggcxt)
 	return st;
 }
 
-/* The state argument, created in the aggregate context if still NULL. */
+/*
+ * The state argument, or a new state in the aggregate context: only then is
+ * the call context checked (see the file header).
+ */
 static inline StreakState *
-state_arg(FunctionCallInfo fcinfo, MemoryContext aggcxt)
+state_arg(FunctionCallInfo fcinfo)
 {
-	if (PG_ARGISNULL(0))
-		return state_new(aggcxt);
-	return (StreakState *) PG_GETARG_POINTER(0);
+	if (likely(!PG_ARGISNULL(0)))
+		return (StreakState *) PG_GETARG_POINTER(0);
+	return state_new(agg_context(fcinfo));
+}
+
+/* A day that needs the builder's slow path, which may allocate. */
+static pg_noinline void
+state_add_day_slow(FunctionCallInfo fcinfo, StreakState *st, int32 day)
+{
+	MemoryContext old = MemoryContextSwitchTo(agg_context(fcinfo));
+	ds_status	s = ds_builder_add_day_slow(&st->b, day);
+
+	MemoryContextSwitchTo(old);
+	if (s != DS_OK)
+		viewstats_report(s);
 }
 
 static inline void
-state_add_day(StreakState *st, MemoryContext aggcxt, int32 day)
+state_add_day(FunctionCallInfo fcinfo, StreakState *st, int32 day)
 {
-	MemoryContext old = MemoryContextSwitchTo(aggcxt);
-	ds_status	s = ds_builder_add_day(&st->b, day);
-
-	MemoryContextSwitchTo(old);
-	if (unlikely(s != DS_OK))
-		viewstats_report(s);
+	if (likely(ds_builder_try_add_day(&st->b, day)))
+		return;
+	state_add_day_slow(fcinfo, st, day);
 }
 
 static void
@@ -131,16 +162,19 @@ nonnull_int_arg(FunctionCallInfo fcinfo, int argno, const char *name)
 static inline Datum
 date_transfn(FunctionCallInfo fcinfo, int asof_arg, int gap_arg)
 {
-	MemoryContext aggcxt = agg_context(fcinfo);
 	StreakState *st;
 
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
+		{
+			/* still check the context, as every other call path does */
+			agg_context(fcinfo);
 			PG_RETURN_NULL();
+		}
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
-	st = state_arg(fcinfo, aggcxt);
+	st = state_arg(fcinfo);
 	if (asof_arg >= 0)
 	{
 		if (PG_ARGISNULL(asof_arg))
@@ -154,7 +188,7 @@ date_transfn(FunctionCallInfo fcinfo, int asof_arg, int gap_arg)
 		state_set_param(&st->p, DS_STATE_HAS_MAX_GAP,
 						viewstats_max_gap_arg(nonnull_int_arg(fcinfo, gap_arg,
 															  "max_gap")));
-	state_add_day(st, aggcxt, viewstats_day_arg(PG_GETARG_DATEADT(1)));
+	state_add_day(fcinfo, st, viewstats_day_arg(PG_GETARG_DATEADT(1)));
 	PG_RETURN_POINTER(st);
 }
 
@@ -184,24 +218,58 @@ viewstats_streak_date_asof_gap_transfn(PG_FUNCTION_ARGS)
 
 /* ---- timestamptz on a local calendar ---- */
 
-/* Cache of the last time zone name looked up by this call site. */
-typedef struct TzCache
+/*
+ * The time zones seen by this call site (a viewing log has a few, row after
+ * row in any mix), each with the UTC offset of the last timestamp fully
+ * converted in it and the span of Unix seconds [lo, hi) over which that
+ * offset holds: from that timestamp up to the zone's next transition, as
+ * pg_next_dst_boundary finds it.  Rows come roughly in time order, so nearly
+ * every timestamp lands in its zone's span and gets its day from an addition
+ * and a division instead of timestamp2tm's calendar conversion.  The span is
+ * only trusted when pg_next_dst_boundary agrees with timestamp2tm on the
+ * offset at its start, and never for zones with leap seconds (which
+ * pg_tz_acceptable rejects): their days always take the full conversion.
+ */
+#define TZ_SLOTS 32				/* open addressing, cleared when half full */
+
+typedef struct TzSlot
 {
-	pg_tz	   *tz;
+	pg_tz	   *tz;				/* NULL: free */
+	bool		cacheable;		/* no leap seconds: spans may be used */
+	pg_time_t	lo;				/* offset holds for Unix seconds in [lo, hi) */
+	pg_time_t	hi;
+	long		gmtoff;
 	int			len;
 	char		name[TZ_STRLEN_MAX + 1];
+} TzSlot;
+
+typedef struct TzCache
+{
+	int			used;
+	TzSlot		slot[TZ_SLOTS];
 } TzCache;
 
-static pg_tz *
-lookup_tz(FunctionCallInfo fcinfo, text *tzname)
+/* Seconds from the Unix epoch to PostgreSQL's, 2000-01-01 */
+#define PG_EPOCH_UNIX_SECS \
+	((pg_time_t) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY)
+
+static inline uint32
+tz_hash(const char *p, int len)
 {
-	TzCache    *cache = fcinfo->flinfo->fn_extra;
+	/* zone names share prefixes ("America/"); their ends tell them apart */
+	return (uint32) len * 31 + (unsigned char) p[len - 1] * 7 +
+		(unsigned char) p[len / 2];
+}
+
+static pg_noinline TzSlot *
+tz_slot_new(TzCache *cache, text *tzname)
+{
 	int			len = VARSIZE_ANY_EXHDR(tzname);
 	const char *p = VARDATA_ANY(tzname);
 	char		buf[TZ_STRLEN_MAX + 1];
-
-	if (cache != NULL && cache->len == len && memcmp(cache->name, p, len) == 0)
-		return cache->tz;
+	pg_tz	   *tz;
+	TzSlot	   *z;
+	uint32		h;
 
 	if (len > TZ_STRLEN_MAX)
 		ereport(ERROR,
@@ -213,70 +281,155 @@ lookup_tz(FunctionCallInfo fcinfo, text *tzname)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("time zone \"%s\" not recognized", buf)));
-	if (cache == NULL)
-		cache = fcinfo->flinfo->fn_extra =
-			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(TzCache));
-	cache->tz = pg_tzset(buf);
-	if (cache->tz == NULL)
-	{
-		cache->len = -1;
+	tz = pg_tzset(buf);
+	if (tz == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("time zone \"%s\" not recognized", buf),
 				 errhint("Use an IANA time zone name such as \"Europe/London\".")));
+	if (cache->used >= TZ_SLOTS / 2)
+	{
+		memset(cache, 0, sizeof(*cache));
 	}
-	memcpy(cache->name, p, len);
-	cache->len = len;
-	return cache->tz;
+	h = tz_hash(p, len);
+	for (z = &cache->slot[h % TZ_SLOTS]; z->tz != NULL;)
+		z = &cache->slot[++h % TZ_SLOTS];
+	z->tz = tz;
+	z->cacheable = pg_tz_acceptable(tz);
+	z->lo = 1;					/* empty span */
+	z->hi = 0;
+	memcpy(z->name, p, len);
+	z->len = len;
+	cache->used++;
+	return z;
 }
 
-/* The calendar day of ts in zone tz. */
-static int32
-local_day(TimestampTz ts, pg_tz *tz)
+static inline TzSlot *
+lookup_tz(FunctionCallInfo fcinfo, text *tzname)
+{
+	TzCache    *cache = fcinfo->flinfo->fn_extra;
+	int			len = VARSIZE_ANY_EXHDR(tzname);
+	const char *p = VARDATA_ANY(tzname);
+
+	if (unlikely(cache == NULL))
+		cache = fcinfo->flinfo->fn_extra =
+			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(TzCache));
+	if (likely(len > 0 && len <= TZ_STRLEN_MAX))
+	{
+		uint32		h = tz_hash(p, len);
+
+		for (int i = 0; i < TZ_SLOTS; i++)
+		{
+			TzSlot	   *z = &cache->slot[(h + i) % TZ_SLOTS];
+
+			if (z->tz == NULL)
+				break;
+			if (z->len == len && memcmp(z->name, p, len) == 0)
+				return z;
+		}
+	}
+	return tz_slot_new(cache, tzname);
+}
+
+static inline int64
+floor_div(int64 a, int64 b)
+{
+	int64		q = a / b;
+
+	return (a % b < 0) ? q - 1 : q;
+}
+
+static inline int32
+checked_day(int64 day)
+{
+	if (unlikely(!ds_day_valid(day)))
+		viewstats_report(DS_ERR_DAY_RANGE);
+	return (int32) day;
+}
+
+/* The full conversion; it also renews the zone's span. */
+static pg_noinline int32
+local_day_slow(TimestampTz ts, pg_time_t secs, TzSlot *z)
 {
 	struct pg_tm tm;
 	fsec_t		fsec;
 	int			tzoff;
-	int64		day;
+
+	if (timestamp2tm(ts, &tzoff, &tm, &fsec, NULL, z->tz) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	if (z->cacheable)
+	{
+		long		before,
+					after;
+		int			before_dst,
+					after_dst;
+		pg_time_t	boundary;
+		int			r = pg_next_dst_boundary(&secs, &before, &before_dst,
+											 &boundary, &after, &after_dst,
+											 z->tz);
+
+		z->gmtoff = tm.tm_gmtoff;
+		if (r < 0 || before != tm.tm_gmtoff)
+		{
+			z->lo = 1;			/* they disagree: no span */
+			z->hi = 0;
+		}
+		else
+		{
+			z->lo = secs;
+			z->hi = (r == 0) ? PG_INT64_MAX : boundary;
+		}
+	}
+	return checked_day((int64) date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) -
+					   POSTGRES_EPOCH_JDATE);
+}
+
+/* The calendar day of ts in zone z, exactly as (ts AT TIME ZONE z)::date. */
+static inline int32
+local_day(TimestampTz ts, TzSlot *z)
+{
+	pg_time_t	secs;
 
 	if (TIMESTAMP_NOT_FINITE(ts))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("infinite timestamps are not allowed in a dayset")));
-	if (timestamp2tm(ts, &tzoff, &tm, &fsec, NULL, tz) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("timestamp out of range")));
-	day = (int64) date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - POSTGRES_EPOCH_JDATE;
-	if (!ds_day_valid(day))
-		viewstats_report(DS_ERR_DAY_RANGE);
-	return (int32) day;
+	/* whole seconds, as timestamp2tm hands them to pg_localtime */
+	secs = floor_div(ts, USECS_PER_SEC) + PG_EPOCH_UNIX_SECS;
+	if (likely(secs >= z->lo && secs < z->hi))
+		return checked_day(floor_div(secs - PG_EPOCH_UNIX_SECS + z->gmtoff,
+									 SECS_PER_DAY));
+	return local_day_slow(ts, secs, z);
 }
 
 static inline Datum
 tstz_transfn(FunctionCallInfo fcinfo, int gap_arg)
 {
-	MemoryContext aggcxt = agg_context(fcinfo);
 	StreakState *st;
-	pg_tz	   *tz;
+	TzSlot	   *z;
 
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
+		{
+			agg_context(fcinfo);
 			PG_RETURN_NULL();
+		}
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
 	if (PG_ARGISNULL(2))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("time zone must not be null")));
-	tz = lookup_tz(fcinfo, PG_GETARG_TEXT_PP(2));
-	st = state_arg(fcinfo, aggcxt);
+	st = state_arg(fcinfo);
+	z = lookup_tz(fcinfo, PG_GETARG_TEXT_PP(2));
 	if (gap_arg >= 0)
 		state_set_param(&st->p, DS_STATE_HAS_MAX_GAP,
 						viewstats_max_gap_arg(nonnull_int_arg(fcinfo, gap_arg,
 															  "max_gap")));
-	state_add_day(st, aggcxt, local_day(PG_GETARG_TIMESTAMPTZ(1), tz));
+	state_add_day(fcinfo, st, local_day(PG_GETARG_TIMESTAMPTZ(1), z));
 	PG_RETURN_POINTER(st);
 }
 
@@ -309,7 +462,7 @@ viewstats_streak_dayset_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
 	ds = PG_GETARG_DAYSET_P(1);
-	st = state_arg(fcinfo, aggcxt);
+	st = PG_ARGISNULL(0) ? state_new(aggcxt) : (StreakState *) PG_GETARG_POINTER(0);
 	old = MemoryContextSwitchTo(aggcxt);
 	s = ds_builder_add_runs(&st->b, ds->runs, ds->nruns);
 	MemoryContextSwitchTo(old);
@@ -350,9 +503,7 @@ viewstats_streak_combine(PG_FUNCTION_ARGS)
 	merge_params(&dst->p, &src->p);
 
 	old = MemoryContextSwitchTo(aggcxt);
-	s = ds_builder_add_runs(&dst->b, src->b.runs, src->b.nruns);
-	for (int32 i = 0; s == DS_OK && i < src->b.npending; i++)
-		s = ds_builder_add_day(&dst->b, src->b.pending[i]);
+	s = ds_builder_add_builder(&dst->b, &src->b);
 	MemoryContextSwitchTo(old);
 	if (s != DS_OK)
 		viewstats_report(s);
@@ -378,23 +529,31 @@ viewstats_streak_serialize(PG_FUNCTION_ARGS)
 Datum
 viewstats_streak_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = agg_context(fcinfo);
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 	const uint8_t *bytes = (const uint8_t *) VARDATA_ANY(in);
 	ds_state_params p;
 	int32_t		n;
-	ds_status	s = ds_state_check(bytes, VARSIZE_ANY_EXHDR(in), &p, &n);
+	ds_status	s;
 	StreakState *st;
 
+	agg_context(fcinfo);
+	s = ds_state_check(bytes, VARSIZE_ANY_EXHDR(in), &p, &n);
 	if (s != DS_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid serialized viewstats aggregate state")));
-	st = state_new(aggcxt);
+
+	/*
+	 * A short-lived value in the current (per-input-tuple) context, as
+	 * PostgreSQL's own deserializers do: the combine function copies it into
+	 * the aggregate context, so the finalize step does not keep every
+	 * partial state it has read.
+	 */
+	st = state_new(CurrentMemoryContext);
 	st->p = p;
 	if (n > 0)
 	{
-		st->b.runs = MemoryContextAlloc(aggcxt, (Size) n * sizeof(ds_run));
+		st->b.runs = palloc((Size) n * sizeof(ds_run));
 		st->b.runs_cap = n;
 		st->b.nruns = n;
 		ds_state_decode_runs(bytes, st->b.runs);

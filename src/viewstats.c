@@ -12,16 +12,21 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
+/*
+ * The core keeps its arrays below 1 GB (DS_MAX_RUNS), except a combine's
+ * temporary copy of a whole state, which may reach twice that for a set
+ * near the limit: allow it rather than fail with an internal error.
+ */
 static void *
 vs_palloc(size_t size)
 {
-	return palloc(size);
+	return MemoryContextAllocHuge(CurrentMemoryContext, size);
 }
 
 static void *
 vs_repalloc(void *ptr, size_t size)
 {
-	return repalloc(ptr, size);
+	return repalloc_huge(ptr, size);
 }
 
 static void

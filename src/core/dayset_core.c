@@ -212,26 +212,82 @@ coalesce_sorted(ds_run *r, int32_t n)
 	return out;
 }
 
-/* Replace b->runs by the union of b->runs and the normalized array add. */
+/* Move the tail to the end of the array, where it belongs in order. */
+static ds_status
+flush_tail(ds_builder *b)
+{
+	ds_status	st;
+
+	if (!b->has_tail)
+		return DS_OK;
+	st = reserve_runs(b, (int64_t) b->nruns + 1);
+	if (st != DS_OK)
+		return st;				/* the tail stays, and the set is intact */
+	b->runs[b->nruns++] = b->tail;
+	b->has_tail = false;
+	return DS_OK;
+}
+
+/*
+ * Replace b->runs by the union of b's runs and tail and the normalized
+ * array add.
+ */
 static ds_status
 merge_into(ds_builder *b, const ds_run *add, int32_t nadd)
 {
-	int64_t		need = (int64_t) b->nruns + nadd;
+	int64_t		need;
 	ds_run	   *out;
 	int32_t		nout;
+	ds_status	st;
 
 	if (nadd == 0)
 		return DS_OK;
-	/* Common rollup case: everything new comes strictly after. */
-	if (b->nruns == 0 ||
-		(int64_t) add[0].first > (int64_t) b->runs[b->nruns - 1].last + 1)
+	st = flush_tail(b);
+	if (st == DS_ERR_TOO_LARGE)
 	{
-		ds_status	st = reserve_runs(b, need);
+		/*
+		 * The array is at the run limit and cannot take the tail: merge the
+		 * tail into the runs being added instead (it lies after every run in
+		 * the array), since the union may still fit.
+		 */
+		ds_run	   *with_tail = ds_alloc(((size_t) nadd + 1) * sizeof(ds_run));
+		int32_t		n;
 
+		if (with_tail == NULL)
+			return DS_ERR_NOMEM;
+		ds_union(add, nadd, &b->tail, 1, with_tail, &n);
+		b->has_tail = false;
+		st = merge_into(b, with_tail, n);
+		if (st != DS_OK)
+			b->has_tail = true; /* the array is untouched on failure */
+		ds_free(with_tail);
+		return st;
+	}
+	if (st != DS_OK)
+		return st;
+	need = (int64_t) b->nruns + nadd;
+	/*
+	 * Common rollup case: everything new starts at or after our last run
+	 * (months in order; a run across a month's end touches the last run).
+	 * Then only the last run can merge, and the rest appends.
+	 */
+	if (need <= DS_MAX_RUNS &&
+		(b->nruns == 0 || add[0].first >= b->runs[b->nruns - 1].first))
+	{
+		st = reserve_runs(b, need);
 		if (st != DS_OK)
 			return st;
-		memcpy(b->runs + b->nruns, add, (size_t) nadd * sizeof(ds_run));
-		b->nruns += nadd;
+		for (int32_t i = 0; i < nadd; i++)
+		{
+			if (b->nruns > 0 &&
+				(int64_t) add[i].first <= (int64_t) b->runs[b->nruns - 1].last + 1)
+			{
+				if (add[i].last > b->runs[b->nruns - 1].last)
+					b->runs[b->nruns - 1].last = add[i].last;
+			}
+			else
+				b->runs[b->nruns++] = add[i];
+		}
 		return DS_OK;
 	}
 	/*
@@ -298,12 +354,10 @@ ds_builder_add_day_slow(ds_builder *b, int32_t day)
 {
 	ds_status	st;
 
-	if (b->nruns == 0 || day >= b->runs[b->nruns - 1].first)
+	if (b->has_tail && day > (int64_t) b->tail.last + 1)
 	{
-		/* At or after the last run: the inline path found no room. */
-		if (b->nruns > 0 && day <= (int64_t) b->runs[b->nruns - 1].last + 1)
-			return ds_builder_add_day(b, day);
-		st = reserve_runs(b, (int64_t) b->nruns + 1);
+		/* A new run after the tail, and the array is full: grow it. */
+		st = flush_tail(b);
 		if (st == DS_ERR_TOO_LARGE && b->npending > 0)
 		{
 			/*
@@ -314,13 +368,27 @@ ds_builder_add_day_slow(ds_builder *b, int32_t day)
 			st = compact_pending(b);
 			if (st != DS_OK)
 				return st;
-			return ds_builder_add_day_slow(b, day);
+			return ds_builder_add_day(b, day);
 		}
 		if (st != DS_OK)
 			return st;
-		b->runs[b->nruns].first = day;
-		b->runs[b->nruns].last = day;
-		b->nruns++;
+		b->tail.first = day;
+		b->tail.last = day;
+		b->has_tail = true;
+		return DS_OK;
+	}
+	if (!b->has_tail && (b->nruns == 0 || day >= b->runs[b->nruns - 1].first))
+	{
+		/* At or after the last run: it extends it, or starts the tail. */
+		if (b->nruns > 0 && day <= (int64_t) b->runs[b->nruns - 1].last + 1)
+		{
+			if (day > b->runs[b->nruns - 1].last)
+				b->runs[b->nruns - 1].last = day;
+			return DS_OK;
+		}
+		b->tail.first = day;
+		b->tail.last = day;
+		b->has_tail = true;
 		return DS_OK;
 	}
 
@@ -376,19 +444,17 @@ ds_builder_add_runs(ds_builder *b, const ds_run *runs, int32_t n)
 	return merge_into_compacting(b, runs, n);
 }
 
-ds_status
-ds_builder_add_raw_runs(ds_builder *b, const ds_run *runs, int32_t n)
+/*
+ * Sort, coalesce and merge the runs in tmp (ds_alloc'ed, n > 0), then free
+ * it: one merge, so on failure the builder holds its set from before.
+ */
+static ds_status
+merge_owned_runs(ds_builder *b, ds_run *tmp, int32_t n, bool sorted)
 {
-	ds_run	   *tmp;
 	ds_status	st;
 
-	if (n == 0)
-		return DS_OK;
-	tmp = ds_alloc((size_t) n * sizeof(ds_run));
-	if (tmp == NULL)
-		return DS_ERR_NOMEM;
-	memcpy(tmp, runs, (size_t) n * sizeof(ds_run));
-	qsort(tmp, (size_t) n, sizeof(ds_run), cmp_run_first);
+	if (!sorted)
+		qsort(tmp, (size_t) n, sizeof(ds_run), cmp_run_first);
 	n = coalesce_sorted(tmp, n);
 	st = merge_into_compacting(b, tmp, n);
 	ds_free(tmp);
@@ -396,9 +462,52 @@ ds_builder_add_raw_runs(ds_builder *b, const ds_run *runs, int32_t n)
 }
 
 ds_status
+ds_builder_add_raw_runs(ds_builder *b, const ds_run *runs, int32_t n)
+{
+	ds_run	   *tmp;
+
+	if (n == 0)
+		return DS_OK;
+	tmp = ds_alloc((size_t) n * sizeof(ds_run));
+	if (tmp == NULL)
+		return DS_ERR_NOMEM;
+	memcpy(tmp, runs, (size_t) n * sizeof(ds_run));
+	return merge_owned_runs(b, tmp, n, false);
+}
+
+ds_status
+ds_builder_add_builder(ds_builder *b, const ds_builder *src)
+{
+	int64_t		n = (int64_t) src->nruns + (src->has_tail ? 1 : 0) + src->npending;
+	ds_run	   *tmp;
+	int32_t		k;
+
+	if (!src->has_tail && src->npending == 0)
+		return merge_into_compacting(b, src->runs, src->nruns);
+	/* src's whole set as one run array (its parts are each at most the cap) */
+	tmp = ds_alloc((size_t) n * sizeof(ds_run));
+	if (tmp == NULL)
+		return DS_ERR_NOMEM;
+	if (src->nruns > 0)
+		memcpy(tmp, src->runs, (size_t) src->nruns * sizeof(ds_run));
+	k = src->nruns;
+	if (src->has_tail)
+		tmp[k++] = src->tail;
+	for (int32_t i = 0; i < src->npending; i++, k++)
+		tmp[k].first = tmp[k].last = src->pending[i];
+	/* runs and tail are in order; loose days need a sort */
+	return merge_owned_runs(b, tmp, k, src->npending == 0);
+}
+
+ds_status
 ds_builder_finish(ds_builder *b)
 {
-	return compact_pending(b);
+	/* pending days first: they may fill gaps, and merging takes the tail */
+	ds_status	st = compact_pending(b);
+
+	if (st != DS_OK)
+		return st;
+	return flush_tail(b);
 }
 
 /* ---- Set algebra ---- */

@@ -93,20 +93,29 @@ ds_day_valid(int64_t day)
 /* ---- Builder: accumulates days and runs in any order ---- */
 
 /*
- * runs[0..nruns) is always normalized.  pending[0..npending) holds days that
- * arrived out of order and are not merged yet; ds_builder_finish merges them.
- * Pending days are compacted whenever they outnumber the runs (and at least
- * DS_PENDING_MIN are waiting), so memory stays proportional to the runs.
+ * The set is runs[0..nruns), tail (when has_tail) and the pending days.
+ * runs[0..nruns) is always normalized, and the tail, the newest run, lies
+ * strictly after it (tail.first > runs[nruns - 1].last + 1): days in
+ * ascending order, the common case, extend or replace the tail and touch
+ * nothing else, so a set of one run needs no allocation and the array is
+ * written once per run, not once per day.  pending[0..npending) holds days
+ * that arrived out of order and are not merged yet.  Pending days are
+ * compacted whenever they outnumber the runs (and at least DS_PENDING_MIN
+ * are waiting), so memory stays proportional to the runs.
+ * ds_builder_finish merges the tail and the pending days: afterwards
+ * runs[0..nruns) is the whole set.
  */
 #define DS_PENDING_MIN 32
 
 typedef struct ds_builder
 {
-	ds_run	   *runs;
+	ds_run		tail;
+	bool		has_tail;
 	int32_t		nruns;
+	ds_run	   *runs;
 	int32_t		runs_cap;
-	int32_t    *pending;
 	int32_t		npending;
+	int32_t    *pending;
 	int32_t		pending_cap;
 } ds_builder;
 
@@ -115,36 +124,49 @@ extern void ds_builder_free(ds_builder *b);
 extern ds_status ds_builder_add_day_slow(ds_builder *b, int32_t day);
 
 /*
- * Add one day (already checked with ds_day_valid).  Days in ascending order,
- * the common case, cost a compare or two; others go to the pending buffer.
+ * The allocation-free part of adding a day (already checked with
+ * ds_day_valid): true when the day is added, false when the slow path must
+ * run.  Callers whose allocator depends on context (PostgreSQL's memory
+ * contexts) set that context up only when this returns false.
  */
+static inline bool
+ds_builder_try_add_day(ds_builder *b, int32_t day)
+{
+	if (b->has_tail)
+	{
+		if (day < b->tail.first)
+			return false;
+		if (day <= b->tail.last)
+			return true;
+		if (day == b->tail.last + 1)
+		{
+			b->tail.last = day;
+			return true;
+		}
+		/* a new run: the tail moves to the array if there is room */
+		if (b->nruns == b->runs_cap)
+			return false;
+		b->runs[b->nruns++] = b->tail;
+	}
+	else if (b->nruns > 0 && day <= b->runs[b->nruns - 1].last + 1)
+		return false;
+	b->tail.first = day;
+	b->tail.last = day;
+	b->has_tail = true;
+	return true;
+}
+
+/* Add one day (already checked with ds_day_valid), in any order. */
 static inline ds_status
 ds_builder_add_day(ds_builder *b, int32_t day)
 {
-	if (b->nruns > 0)
-	{
-		ds_run	   *r = &b->runs[b->nruns - 1];
-
-		if (day >= r->first)
-		{
-			if (day <= r->last)
-				return DS_OK;
-			if (day == r->last + 1)
-			{
-				r->last = day;
-				return DS_OK;
-			}
-			if (b->nruns < b->runs_cap)
-			{
-				b->runs[b->nruns].first = day;
-				b->runs[b->nruns].last = day;
-				b->nruns++;
-				return DS_OK;
-			}
-		}
-	}
+	if (ds_builder_try_add_day(b, day))
+		return DS_OK;
 	return ds_builder_add_day_slow(b, day);
 }
+
+/* Union another builder's set (runs, tail and pending days) into b. */
+extern ds_status ds_builder_add_builder(ds_builder *b, const ds_builder *src);
 
 /* Union a normalized run array into the builder (rollups, combine). */
 extern ds_status ds_builder_add_runs(ds_builder *b, const ds_run *runs,

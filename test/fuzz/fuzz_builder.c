@@ -2,8 +2,9 @@
  * fuzz_builder.c
  *		libFuzzer harness of the builder (what dayset_agg, the casts and the
  *		text parser accumulate days in), fed arbitrary sequences of days,
- *		normalized run batches and raw (unsorted, overlapping) runs, with
- *		finishes in between and allocation failures injected.
+ *		normalized run batches, raw (unsorted, overlapping) runs and whole
+ *		builders (the aggregates' combine step), with finishes in between
+ *		and allocation failures injected.
  *
  * The same sequence is also written as text, with white space picked by the
  * input, and parsed.  Both must give exactly the set of a naive bitmap
@@ -30,7 +31,8 @@ typedef enum op_kind
 	OP_DAY_SLOW,				/* ds_builder_add_day_slow */
 	OP_RUNS,					/* ds_builder_add_runs, normalized */
 	OP_RAW,						/* ds_builder_add_raw_runs */
-	OP_FINISH					/* ds_builder_finish mid-way */
+	OP_FINISH,					/* ds_builder_finish mid-way */
+	OP_BUILDER					/* ds_builder_add_builder of the raw runs' days */
 } op_kind;
 
 typedef struct op
@@ -51,7 +53,7 @@ read_ops(fuzz_input *in, const model *m, op *ops)
 		op		   *o = &ops[nops++];
 		uint8_t		sel = fuzz_u8(in);
 
-		o->kind = (op_kind) (sel % 5);
+		o->kind = (op_kind) (sel % 6);
 		o->n = 1;
 		switch (o->kind)
 		{
@@ -84,6 +86,7 @@ read_ops(fuzz_input *in, const model *m, op *ops)
 					break;
 				}
 			case OP_RAW:
+			case OP_BUILDER:
 				o->n = 1 + (sel >> 3) % MAX_BATCH;
 				for (int k = 0; k < o->n; k++)
 				{
@@ -126,13 +129,30 @@ apply_to_builder(ds_builder *b, const op *o)
 			return ds_builder_add_raw_runs(b, o->runs, o->n);
 		case OP_FINISH:
 			return ds_builder_finish(b);
+		case OP_BUILDER:
+			{
+				/* the runs' days, in the order given, in a second builder */
+				ds_builder	src;
+				ds_status	st = DS_OK;
+
+				ds_builder_init(&src);
+				for (int32_t k = 0; st == DS_OK && k < o->n; k++)
+					for (int32_t d = o->runs[k].first;
+						 st == DS_OK && d <= o->runs[k].last; d++)
+						st = ds_builder_add_day(&src, d);
+				FUZZ_CHECK(st != DS_ERR_TOO_LARGE);	/* at most MAX_BATCH runs */
+				if (st == DS_OK)
+					st = ds_builder_add_builder(b, &src);
+				ds_builder_free(&src);
+				return st;
+			}
 	}
 	return DS_OK;
 }
 
 /*
- * Is the builder's whole set (runs plus pending days) exactly the model?
- * Checked day by day, without the core.
+ * Is the builder's whole set (runs, tail and pending days) exactly the
+ * model?  Checked day by day, without the core.
  */
 static bool
 builder_equals(const ds_builder *b, const model *m)
@@ -141,6 +161,13 @@ builder_equals(const ds_builder *b, const model *m)
 
 	for (int32_t i = 0; i < b->nruns; i++)
 		for (int64_t d = b->runs[i].first; d <= b->runs[i].last; d++)
+		{
+			if (!model_has(m, d))
+				return false;
+			seen[d - m->base] = true;
+		}
+	if (b->has_tail)
+		for (int64_t d = b->tail.first; d <= b->tail.last; d++)
 		{
 			if (!model_has(m, d))
 				return false;
@@ -182,6 +209,10 @@ run_api(const op *ops, int nops, int32_t base, long fail_at)
 		FUZZ_CHECK(st == DS_OK || st == DS_ERR_TOO_LARGE || st == DS_ERR_NOMEM);
 		FUZZ_CHECK(ds_is_normalized(b.runs, b.nruns));
 		FUZZ_CHECK(b.nruns <= b.runs_cap && b.npending <= b.pending_cap);
+		/* the tail is a run strictly after the array's runs */
+		FUZZ_CHECK(!b.has_tail || (b.tail.first <= b.tail.last &&
+								   (b.nruns == 0 ||
+									(int64_t) b.tail.first > (int64_t) b.runs[b.nruns - 1].last + 1)));
 		if (st == DS_ERR_TOO_LARGE)
 			FUZZ_CHECK(prefix_max > DS_MAX_RUNS);
 		if (st == DS_ERR_NOMEM)
@@ -210,7 +241,7 @@ run_api(const op *ops, int nops, int32_t base, long fail_at)
 		FUZZ_CHECK(st == DS_OK);
 	if (st == DS_OK)
 	{
-		FUZZ_CHECK(b.npending == 0);
+		FUZZ_CHECK(b.npending == 0 && !b.has_tail);
 		FUZZ_CHECK(ds_is_normalized(b.runs, b.nruns));
 		FUZZ_CHECK(model_equals(&m, b.runs, b.nruns));
 	}

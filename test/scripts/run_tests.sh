@@ -13,9 +13,24 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-TEST_STEPS=(unit regress tap clients readme fuzz sqlsmith)
+TEST_STEPS=(unit regress tap clients readme bench fuzz sqlsmith)
 
 # ---- steps -----------------------------------------------------------------
+
+# A smoke run of the benchmark (test/bench): a few thousand rows, one run per
+# query, no timing asserted.  It fails if a viewstats answer differs from
+# its plain-SQL anchor's or if the report's tables are malformed.
+step_bench() {
+	local log=$VS_RESULTS/bench.log rc=0 counts
+	SMOKE=1 VS_SKIP_BUILD=1 RESULTS=$VS_RESULTS/bench \
+		bash "$VS_ROOT/test/bench/bench.sh" 2>&1 | tee "$log" || rc=$?
+	counts=$(sed -nE 's/^bench checks: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" | tail -n 1)
+	if [[ -n $counts ]]; then
+		read -r ok notok <<<"$counts"
+		record "$ok" "$notok"
+	fi
+	return $rc
+}
 
 step_unit() {
 	if [[ ! -f $VS_ROOT/test/unit/Makefile ]]; then

@@ -149,6 +149,22 @@ test_builder_runs(void)
 					   "2000-01-11/2000-01-15,2000-01-17/2000-01-19}");
 	ds_builder_free(&b);
 
+	/*
+	 * a batch starting inside the last run (a rollup of months where a run
+	 * crosses the month's end): the last run grows, the rest appends and
+	 * coalesces
+	 */
+	ds_builder_init(&b);
+	CHECK_STATUS(ds_builder_add_runs(&b, norm1, 2), DS_OK);
+	CHECK_STATUS(ds_builder_add_runs(&b, (ds_run[]) {{11, 15}, {17, 17}, {19, 20}}, 3),
+				 DS_OK);
+	CHECK(ds_is_normalized(b.runs, b.nruns));
+	CHECK_STATUS(ds_builder_add_runs(&b, (ds_run[]) {{19, 19}, {21, 22}}, 2), DS_OK);
+	CHECK(ds_is_normalized(b.runs, b.nruns));
+	CHECK_STATUS(ds_builder_add_runs(&b, (ds_run[]) {{10, 30}}, 1), DS_OK);
+	check_builder_text(&b, "{2000-01-02/2000-01-04,2000-01-11/2000-01-31}");
+	ds_builder_free(&b);
+
 	/* days, runs and raw runs mixed, then more days below everything */
 	ds_builder_init(&b);
 	CHECK_STATUS(ds_builder_add_day(&b, 100), DS_OK);
@@ -354,6 +370,110 @@ test_builder_sparse_extremes(void)
 	ta_uninstall();
 }
 
+/*
+ * Days in order go to the tail: one run needs no allocation, the array is
+ * written once per run.  A day out of order waits in the pending buffer and
+ * leaves the tail alone; a finish merges both into the array.
+ */
+static void
+test_builder_tail(void)
+{
+	ds_builder	b;
+	int32_t		d;
+
+	ta_install(-1);
+	ds_builder_init(&b);
+	for (d = 10; d < 20; d++)
+		CHECK_STATUS(ds_builder_add_day(&b, d), DS_OK);
+	CHECK_STATUS(ds_builder_add_day(&b, 15), DS_OK);
+	CHECK_INT(ta_stats.calls, 0);
+	CHECK(b.has_tail);
+	CHECK_INT(b.nruns, 0);
+	/* a second run: the first moves to a new array */
+	CHECK_STATUS(ds_builder_add_day(&b, 30), DS_OK);
+	CHECK_INT(ta_stats.calls, 1);
+	CHECK_INT(b.nruns, 1);
+	CHECK(b.has_tail && b.tail.first == 30);
+	/* more runs fill the array without allocating */
+	CHECK_STATUS(ds_builder_add_day(&b, 31), DS_OK);
+	CHECK_STATUS(ds_builder_add_day(&b, 40), DS_OK);
+	CHECK_STATUS(ds_builder_add_day(&b, 50), DS_OK);
+	CHECK_INT(ta_stats.calls, 1);
+	CHECK_INT(b.nruns, 3);
+	/* out of order, both wait in the pending buffer: just below the tail
+	 * (which stays), and far below */
+	CHECK_STATUS(ds_builder_add_day(&b, 49), DS_OK);
+	CHECK(b.has_tail && b.tail.first == 50);
+	CHECK_STATUS(ds_builder_add_day(&b, 5), DS_OK);
+	CHECK_INT(b.npending, 2);
+	/* in order again: a new tail after the array */
+	CHECK_STATUS(ds_builder_add_day(&b, 60), DS_OK);
+	CHECK(b.has_tail);
+	CHECK_STATUS(ds_builder_add_day(&b, 61), DS_OK);
+	check_builder_text(&b, "{2000-01-06,2000-01-11/2000-01-20,2000-01-31/2000-02-01,"
+					   "2000-02-10,2000-02-19/2000-02-20,2000-03-01/2000-03-02}");
+	CHECK(!b.has_tail);
+	ds_builder_free(&b);
+	CHECK_INT(ta_stats.blocks, 0);
+
+	/* runs merged into a builder with a tail */
+	ds_builder_init(&b);
+	CHECK_STATUS(ds_builder_add_day(&b, 10), DS_OK);
+	CHECK_STATUS(ds_builder_add_runs(&b, (ds_run[]) {{1, 2}, {11, 12}}, 2), DS_OK);
+	CHECK(!b.has_tail);
+	CHECK_STATUS(ds_builder_add_day(&b, 13), DS_OK);
+	CHECK_STATUS(ds_builder_add_raw_runs(&b, (ds_run[]) {{20, 20}}, 1), DS_OK);
+	check_builder_text(&b, "{2000-01-02/2000-01-03,2000-01-11/2000-01-14,2000-01-21}");
+	ds_builder_free(&b);
+	CHECK_INT(ta_stats.blocks, 0);
+	ta_uninstall();
+}
+
+/*
+ * ds_builder_add_builder (parallel combine): the union of two builders in
+ * any state (runs, tail, pending days) equals one builder fed everything.
+ */
+static void
+test_builder_add_builder(void)
+{
+	rng			r = rng_for(__func__);
+	int			round;
+
+	for (round = 0; round < 500 && !ut_test_failing(); round++)
+	{
+		ds_builder	a,
+					b,
+					all;
+		int			i,
+					n = (int) rng_below(&r, 80);
+		int32_t		base = (int32_t) rng_range(&r, -100, 100);
+
+		ds_builder_init(&a);
+		ds_builder_init(&b);
+		ds_builder_init(&all);
+		for (i = 0; i < n; i++)
+		{
+			/* mostly ascending days, as a log in time order */
+			int32_t		day = rng_chance(&r, 80) ? base + i : base + (int32_t) rng_below(&r, 80);
+			ds_builder *half = rng_chance(&r, 50) ? &a : &b;
+
+			CHECK_STATUS(ds_builder_add_day(half, day), DS_OK);
+			CHECK_STATUS(ds_builder_add_day(&all, day), DS_OK);
+			if (rng_chance(&r, 5))
+				CHECK_STATUS(ds_builder_finish(half), DS_OK);
+		}
+		CHECK_STATUS(ds_builder_add_builder(&a, &b), DS_OK);
+		CHECK_STATUS(ds_builder_finish(&a), DS_OK);
+		CHECK_STATUS(ds_builder_finish(&all), DS_OK);
+		CHECK(ds_is_normalized(a.runs, a.nruns));
+		CHECK_MSG(ds_equal(a.runs, a.nruns, all.runs, all.nruns),
+				  "round %d: the union differs", round);
+		ds_builder_free(&a);
+		ds_builder_free(&b);
+		ds_builder_free(&all);
+	}
+}
+
 /* ds_alloc and friends go through the installed hooks */
 static void
 test_allocator_hooks(void)
@@ -466,6 +586,8 @@ run_builder_tests(void)
 	UT_RUN(test_builder_memory_descending);
 	UT_RUN(test_builder_memory_repeated_days);
 	UT_RUN(test_builder_sparse_extremes);
+	UT_RUN(test_builder_tail);
+	UT_RUN(test_builder_add_builder);
 	UT_RUN(test_allocator_hooks);
 	UT_RUN(test_builder_out_of_memory);
 }
