@@ -14,7 +14,7 @@ OBJS = \
 	src/dayset_ops.o \
 	src/streak_agg.o \
 	src/streak_window.o \
-	src/guc.o \
+	src/privacy_settings.o \
 	src/privacy_secret.o \
 	src/safe_count.o \
 	src/suppress.o

@@ -1,7 +1,7 @@
 /*
  * privacy.h
  *		Glue shared by the privacy fmgr files: the DBA-held settings
- *		(guc.c), the secret (privacy_secret.c) and the mapping of core
+ *		(privacy_settings.c), the secret (privacy_secret.c) and the mapping of core
  *		status codes to ereport.
  *
  * The analyst is assumed to be an adversary: every threshold an argument
@@ -17,7 +17,7 @@
 
 #include "core/ck_core.h"
 
-/* ---- settings (guc.c) ---- */
+/* ---- settings (privacy_settings.c) ---- */
 
 extern int	viewstats_min_group_size;
 extern int	viewstats_ptable_max_deviation;

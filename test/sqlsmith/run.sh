@@ -118,6 +118,10 @@ report() {
 }
 
 # "COUNT SQLSTATE" for each error whose LOCATION is one of our C files.
+# An error's DETAIL, HINT, CONTEXT and QUERY lines come between it and its
+# LOCATION, so only a line of another kind ends the error. Our files' names
+# must not be those of postgres's own (guc.c was once: postgres's 42704
+# "unrecognized configuration parameter" then counted as ours).
 our_errors() {
 	local files
 	files=$(cd "$VS_ROOT/src" && ls ./*.c | sed 's|^\./||' | paste -sd'|')
@@ -128,6 +132,7 @@ our_errors() {
 			split($0, parts, ", "); loc = parts[length(parts)]
 			if (loc ~ files) count[state]++
 			state = ""; next }
+		/ (DETAIL|HINT|CONTEXT|QUERY):  / { next }
 		{ state = "" }
 		END { for (s in count) printf "%7d %s\n", count[s], s }' "$1" | sort -k2
 }

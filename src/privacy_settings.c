@@ -1,5 +1,5 @@
 /*
- * guc.c
+ * privacy_settings.c
  *		The settings a DBA holds over the privacy-safe counts, and the
  *		checks that keep an analyst from going below them.
  *
