@@ -65,10 +65,11 @@ unit:
 
 # The benchmark (not part of test): viewstats beside plain SQL on a seeded
 # 10M-row log.  make bench [SCALE=rows] [RUNS=n] [SEED=n] [SECTIONS=...]
-# [ONLY=groups] [WORK_MEM=size]; see README, Performance.
+# [ONLY=groups] [WORK_MEM=size] [HASH_MEM_MULTIPLIER=x]; see README, Performance.
 bench:
 	@SCALE="$(SCALE)" RUNS="$(RUNS)" SEED="$(SEED)" SECTIONS="$(SECTIONS)" \
-		ONLY="$(ONLY)" WORK_MEM="$(WORK_MEM)" bash test/bench/bench.sh
+		ONLY="$(ONLY)" WORK_MEM="$(WORK_MEM)" \
+		HASH_MEM_MULTIPLIER="$(HASH_MEM_MULTIPLIER)" bash test/bench/bench.sh
 
 # The private install tree they build.
 EXTRA_CLEAN += tmp_install .tmp_install.lock

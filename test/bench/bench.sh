@@ -10,6 +10,8 @@
 #   SECTIONS=list   serial,parallel,scaling,memory,rollup (default all)
 #   ONLY=groups     only these query groups (see test/bench/queries.py)
 #   WORK_MEM=size   override work_mem (default 2GB, see bench.conf)
+#   HASH_MEM_MULTIPLIER=x  override hash_mem_multiplier (default 8, bench.conf);
+#                   WORK_MEM=4MB HASH_MEM_MULTIPLIER=2 are PostgreSQL's defaults
 #   SMOKE=1         a few thousand rows, one run: the check `make test` does
 #   VS_SKIP_BUILD=1 reuse tmp_install (as inside make test)
 set -euo pipefail
@@ -36,6 +38,11 @@ main() {
 		VS_QUIET=1 vs_setup
 	fi
 	local -a extra=("work_mem = '$work_mem'")
+	if [[ -n ${HASH_MEM_MULTIPLIER:-} ]]; then
+		[[ $HASH_MEM_MULTIPLIER =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
+			vs_die "HASH_MEM_MULTIPLIER must be a number"
+		extra+=("hash_mem_multiplier = $HASH_MEM_MULTIPLIER")
+	fi
 	# a smoke run must fit any machine
 	[[ ${SMOKE:-0} == 1 ]] && extra+=("shared_buffers = 128MB")
 	bench_cluster_start "${extra[@]}"
