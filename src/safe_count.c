@@ -252,7 +252,11 @@ viewstats_unit_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
 	src = (UnitState *) PG_GETARG_POINTER(1);
-	/* a NULL left side: copy the right one into the aggregate context */
+
+	/*
+	 * A NULL left side: copy the right one into the aggregate context (src
+	 * may be a deserialized state in per-tuple memory).
+	 */
 	dst = PG_ARGISNULL(0) ? state_new(aggcxt) : (UnitState *) PG_GETARG_POINTER(0);
 	merge_params(&dst->p, &src->p);
 	old = MemoryContextSwitchTo(aggcxt);
@@ -280,17 +284,25 @@ viewstats_unit_serialize(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(out);
 }
 
+/*
+ * A short-lived state in the current (per-input-tuple) context, as
+ * PostgreSQL's own deserializers do: the combine function copies what it
+ * keeps into the aggregate context (ck_set_union copies the larger table
+ * whole), so the finalize step does not keep every worker's state until the
+ * end of the query.
+ */
 Datum
 viewstats_unit_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = agg_context(fcinfo, true);
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	UnitState  *st = state_new(aggcxt);
-	MemoryContext old = MemoryContextSwitchTo(aggcxt);
-	ck_status	s = ck_state_read((const uint8 *) VARDATA_ANY(in),
-								  VARSIZE_ANY_EXHDR(in), &st->set, &st->p);
+	bytea	   *in;
+	UnitState  *st;
+	ck_status	s;
 
-	MemoryContextSwitchTo(old);
+	agg_context(fcinfo, true);
+	in = PG_GETARG_BYTEA_PP(0);
+	st = state_new(CurrentMemoryContext);
+	s = ck_state_read((const uint8 *) VARDATA_ANY(in),
+					  VARSIZE_ANY_EXHDR(in), &st->set, &st->p);
 	check_status(s);
 	PG_RETURN_POINTER(st);
 }

@@ -110,8 +110,9 @@ ck_set_add(ck_unitset *s, uint64_t h)
 	return CK_OK;
 }
 
-ck_status
-ck_set_union(ck_unitset *dst, const ck_unitset *src)
+/* Add every unit of src to dst, one insert each. */
+static ck_status
+insert_all(ck_unitset *dst, const ck_unitset *src)
 {
 	uint64_t	i;
 	ck_status	st;
@@ -130,6 +131,39 @@ ck_set_union(ck_unitset *dst, const ck_unitset *src)
 		if (st != CK_OK)
 			return st;
 	}
+	return CK_OK;
+}
+
+/*
+ * dst |= src.  The smaller set is inserted into the larger: when src is
+ * larger, into a copy of its table (one memcpy), which then replaces dst's.
+ * A parallel plan's leader combines one partial state per worker into an
+ * empty state for every group, so the first combine is a copy, not a
+ * rebuild.  On failure dst is unchanged (copy path) or holds some of src
+ * (insert path); it is a valid set either way.
+ */
+ck_status
+ck_set_union(ck_unitset *dst, const ck_unitset *src)
+{
+	ck_unitset	big;
+	ck_status	st;
+
+	if (src->used <= dst->used)
+		return insert_all(dst, src);
+
+	big = *src;
+	big.slots = ds_alloc((size_t) src->cap * sizeof(uint64_t));
+	if (big.slots == NULL)
+		return CK_ERR_NOMEM;
+	memcpy(big.slots, src->slots, (size_t) src->cap * sizeof(uint64_t));
+	st = insert_all(&big, dst);
+	if (st != CK_OK)
+	{
+		ck_set_free(&big);
+		return st;
+	}
+	ck_set_free(dst);
+	*dst = big;
 	return CK_OK;
 }
 

@@ -368,6 +368,67 @@ test_unitset_memory(void)
 	ck_set_free(&s);
 }
 
+/*
+ * Union inserts the smaller set into the larger, copying the larger's table
+ * when it is the right side: the result is the same set either way, the
+ * right side is never changed, and a failed copy leaves the left unchanged.
+ */
+static void
+test_unitset_union_sides(void)
+{
+	ck_unitset	small,
+				big,
+				empty,
+				want;
+	uint64_t	i;
+	size_t		len1,
+				len2;
+	uint8_t    *b1,
+			   *b2;
+	ck_params	p = {0};
+
+	ck_set_init(&small);
+	ck_set_init(&big);
+	ck_set_init(&empty);
+	ck_set_init(&want);
+	for (i = 0; i < 5; i++)
+		CHECK_CK(ck_set_add(&small, i * 1000), CK_OK);	/* 0 included */
+	for (i = 1; i <= 5000; i++)
+		CHECK_CK(ck_set_add(&big, i * 7), CK_OK);
+	for (i = 0; i < 5; i++)
+		CHECK_CK(ck_set_add(&want, i * 1000), CK_OK);
+	for (i = 1; i <= 5000; i++)
+		CHECK_CK(ck_set_add(&want, i * 7), CK_OK);
+
+	/* a failed copy of the larger table leaves the left side as it was */
+	ta_install(0);
+	CHECK_CK(ck_set_union(&small, &big), CK_ERR_NOMEM);
+	ta_uninstall();
+	CHECK_INT(ck_set_count(&small), 5);
+
+	/* small |= big takes the copy path; big |= small the insert path */
+	CHECK_CK(ck_set_union(&small, &big), CK_OK);
+	CHECK_INT(ck_set_count(&big), 5000);
+	CHECK_CK(ck_set_union(&empty, &big), CK_OK);
+	CHECK_INT(ck_set_count(&empty), 5000);
+	CHECK(empty.slots != big.slots);
+	b1 = serialize(&small, &p, &len1);
+	b2 = serialize(&want, &p, &len2);
+	CHECK(len1 == len2 && memcmp(b1, b2, len1) == 0);
+	free(b1);
+	free(b2);
+	CHECK_CK(ck_set_union(&big, &small), CK_OK);
+	b1 = serialize(&big, &p, &len1);
+	b2 = serialize(&want, &p, &len2);
+	CHECK(len1 == len2 && memcmp(b1, b2, len1) == 0);
+	free(b1);
+	free(b2);
+	ck_set_free(&small);
+	ck_set_free(&big);
+	ck_set_free(&empty);
+	ck_set_free(&want);
+}
+
 /* A serialized state survives a round trip; every corruption is refused. */
 static void
 test_state_validation(void)
@@ -464,6 +525,7 @@ run_privacy_hash_tests(void)
 	UT_RUN(test_unitset_oracle);
 	UT_RUN(test_cell_key);
 	UT_RUN(test_unitset_memory);
+	UT_RUN(test_unitset_union_sides);
 	UT_RUN(test_state_validation);
 	UT_RUN(test_unitset_limit);
 }
