@@ -1,8 +1,8 @@
 /*
  * privacy.h
  *		Glue shared by the privacy fmgr files: the DBA-held settings
- *		(privacy_settings.c), the secret (privacy_secret.c) and the mapping of core
- *		status codes to ereport.
+ *		(privacy_settings.c), the secret (privacy_secret.c) and the mapping
+ *		of core status codes to ereport.
  *
  * The analyst is assumed to be an adversary: every threshold an argument
  * can set is checked against the DBA's setting here, and the secret is only
