@@ -199,6 +199,22 @@ serialize(const ck_unitset *s, const ck_params *p, size_t *len)
 	return buf;
 }
 
+/* Do two sets serialize to the same bytes (so hold the same units)? */
+static bool
+same_state_bytes(const ck_unitset *a, const ck_unitset *b)
+{
+	ck_params	p = {0};
+	size_t		len1,
+				len2;
+	uint8_t    *b1 = serialize(a, &p, &len1);
+	uint8_t    *b2 = serialize(b, &p, &len2);
+	bool		same = len1 == len2 && memcmp(b1, b2, len1) == 0;
+
+	free(b1);
+	free(b2);
+	return same;
+}
+
 static uint64_t
 get_le64(const uint8_t *p)
 {
@@ -289,11 +305,7 @@ test_unitset_oracle(void)
 				CHECK_CK(ck_set_add(i < n / 2 ? &lo : &hi, vals[i]), CK_OK);
 			CHECK_CK(ck_set_union(&lo, &hi), CK_OK);
 			CHECK_INT(ck_set_count(&lo), nwant);
-			bytes1 = serialize(&lo, &p, &len1);
-			bytes2 = serialize(&a, &p, &len2);
-			CHECK(len1 == len2 && memcmp(bytes1, bytes2, len1) == 0);
-			free(bytes1);
-			free(bytes2);
+			CHECK(same_state_bytes(&lo, &a));
 			ck_set_free(&lo);
 			ck_set_free(&hi);
 		}
@@ -381,11 +393,6 @@ test_unitset_union_sides(void)
 				empty,
 				want;
 	uint64_t	i;
-	size_t		len1,
-				len2;
-	uint8_t    *b1,
-			   *b2;
-	ck_params	p = {0};
 
 	ck_set_init(&small);
 	ck_set_init(&big);
@@ -412,17 +419,9 @@ test_unitset_union_sides(void)
 	CHECK_CK(ck_set_union(&empty, &big), CK_OK);
 	CHECK_INT(ck_set_count(&empty), 5000);
 	CHECK(empty.slots != big.slots);
-	b1 = serialize(&small, &p, &len1);
-	b2 = serialize(&want, &p, &len2);
-	CHECK(len1 == len2 && memcmp(b1, b2, len1) == 0);
-	free(b1);
-	free(b2);
+	CHECK(same_state_bytes(&small, &want));
 	CHECK_CK(ck_set_union(&big, &small), CK_OK);
-	b1 = serialize(&big, &p, &len1);
-	b2 = serialize(&want, &p, &len2);
-	CHECK(len1 == len2 && memcmp(b1, b2, len1) == 0);
-	free(b1);
-	free(b2);
+	CHECK(same_state_bytes(&big, &want));
 	ck_set_free(&small);
 	ck_set_free(&big);
 	ck_set_free(&empty);
