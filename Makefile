@@ -49,7 +49,7 @@ REGRESS_OPTS = --load-extension=$(EXTENSION)
 .DEFAULT_GOAL := all
 
 # PGXS does not track header dependencies: a changed struct must rebuild all.
-$(OBJS): src/viewstats.h src/privacy.h $(wildcard src/core/*.h)
+$(OBJS): src/pg_compat.h src/viewstats.h src/privacy.h $(wildcard src/core/*.h)
 
 .PHONY: demo test unit bench
 # Both set up everything themselves (apt, build, private install in

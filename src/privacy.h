@@ -13,6 +13,8 @@
 
 #include "postgres.h"
 
+#include "pg_compat.h"
+
 #include "fmgr.h"
 
 #include "core/ck_core.h"
@@ -59,6 +61,6 @@ extern ck_sipkey viewstats_record_key(Oid fn_oid);
 /* ---- errors ---- */
 
 /* ereport for a core status that is not CK_OK; never returns */
-extern void viewstats_ck_report(ck_status st) pg_attribute_noreturn();
+pg_noreturn extern void viewstats_ck_report(ck_status st);
 
 #endif							/* VIEWSTATS_PRIVACY_H */

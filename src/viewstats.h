@@ -11,6 +11,8 @@
 
 #include "postgres.h"
 
+#include "pg_compat.h"
+
 #include "fmgr.h"
 #include "utils/date.h"
 
@@ -43,7 +45,7 @@ extern Dayset *viewstats_dayset_from_runs(const ds_run *runs, int32 n);
 #define PG_RETURN_DAYSET_P(x) PG_RETURN_POINTER(x)
 
 /* ereport for a core status that is not DS_OK; never returns */
-extern void viewstats_report(ds_status st) pg_attribute_noreturn();
+pg_noreturn extern void viewstats_report(ds_status st);
 
 /* Checked conversions of SQL arguments, raising class-22 errors */
 extern int32 viewstats_day_arg(DateADT d);
