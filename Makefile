@@ -1,5 +1,5 @@
 EXTENSION = viewstats
-EXTVERSION = 0.2.0
+EXTVERSION = 0.3.0
 
 MODULE_big = viewstats
 OBJS = \
@@ -51,7 +51,7 @@ REGRESS_OPTS = --load-extension=$(EXTENSION)
 # PGXS does not track header dependencies: a changed struct must rebuild all.
 $(OBJS): src/pg_compat.h src/viewstats.h src/privacy.h $(wildcard src/core/*.h)
 
-.PHONY: demo test unit bench
+.PHONY: demo test unit bench matrix
 # Both set up everything themselves (apt, build, private install in
 # tmp_install/, throwaway cluster) and clean up after themselves.
 demo:
@@ -70,6 +70,11 @@ bench:
 	@SCALE="$(SCALE)" RUNS="$(RUNS)" SEED="$(SEED)" SECTIONS="$(SECTIONS)" \
 		ONLY="$(ONLY)" WORK_MEM="$(WORK_MEM)" \
 		HASH_MEM_MULTIPLIER="$(HASH_MEM_MULTIPLIER)" bash test/bench/bench.sh
+
+# The tests against each PostgreSQL major in a cached Debian chroot (root
+# only): make matrix [MAJORS="15 17 18"]; see README, Development.
+matrix:
+	@MAJORS="$(MAJORS)" bash test/matrix/run.sh
 
 # The private install tree they build.
 EXTRA_CLEAN += tmp_install .tmp_install.lock

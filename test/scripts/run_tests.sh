@@ -14,6 +14,10 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 TEST_STEPS=(unit regress tap clients readme bench fuzz sqlsmith)
+# VS_TEST_STEPS="unit regress ..." runs a subset (make matrix does).
+if [[ -n ${VS_TEST_STEPS:-} ]]; then
+	read -ra TEST_STEPS <<<"$VS_TEST_STEPS"
+fi
 
 # ---- steps -----------------------------------------------------------------
 
