@@ -3,7 +3,9 @@
 # (psycopg + pandas), Java (PostgreSQL JDBC) and ODBC (psqlODBC via
 # unixODBC). Each reads the same fixture, computes its own expected answers
 # and prints TAP-style "ok"/"not ok" lines; this runner ends with
-# "N passed, N failed, N skipped".
+# "N passed, N failed".  A check a client skips ("ok ... # skip", say for a
+# missing driver) counts as failed, and so does a client that reports no
+# check at all: a client that did not run tested nothing.
 #
 # The cluster listens on 127.0.0.1 as well as its socket: JDBC speaks TCP
 # only, and BI tools connect that way. Run from make test (step clients) or
@@ -76,22 +78,30 @@ main() {
 	VS_CLEAN_PATHS+=("$VS_CLIENT_TMP")
 	chmod 777 "$VS_CLIENT_TMP"   # the server writes psql's COPY files here
 	local client log=$VS_CLIENT_TMP/all.log rc=0 status
+	local out=$VS_CLIENT_TMP/client.log
 	for client in "${clients[@]}"; do
 		printf '# %s\n' "$client"
 		status=0
-		"client_$client" 2>&1 | tee -a "$log" || status=$?
-		if ((status != 0)) && ! grep -q "^not ok .* - $client:" "$log"; then
+		"client_$client" 2>&1 | tee "$out" || status=$?
+		cat "$out" >>"$log"
+		if ((status != 0)) && ! grep -q "^not ok .* - $client:" "$out"; then
 			# it died before reporting a failure of its own
 			echo "not ok - $client: exited with status $status" | tee -a "$log"
+		elif ! grep -qE '^(not )?ok ' "$out"; then
+			echo "not ok - $client: reported no check" | tee -a "$log"
 		fi
 		((status == 0)) || rc=1
 	done
 	vs_cluster_stop
 	local passed failed skipped
-	skipped=$(grep -cE '^ok .*# skip' "$log" || true)
+	skipped=$(grep -cE '^ok .*# *skip' "$log" || true)
 	passed=$(($(grep -cE '^ok ' "$log" || true) - skipped))
-	failed=$(grep -cE '^not ok ' "$log" || true)
-	echo "$passed passed, $failed failed, $skipped skipped"
+	failed=$(($(grep -cE '^not ok ' "$log" || true) + skipped))
+	if ((skipped > 0)); then
+		echo "skipped checks count as failed:"
+		grep -E '^ok .*# *skip' "$log" | sed 's/^/    /'
+	fi
+	echo "$passed passed, $failed failed"
 	((rc == 0 && failed == 0))
 }
 

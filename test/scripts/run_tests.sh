@@ -5,6 +5,8 @@
 # Each suite is a function step_NAME, run in a subshell with `set -e` so one
 # failing suite does not stop the others. A step reports its counts with
 # record PASSED FAILED; a step that records nothing counts as one test.
+# A step that runs no test at all (its inputs are missing, or it reports
+# nothing) fails: a suite that vanished must not pass as "skipped".
 # To add a suite: write step_NAME and add NAME to TEST_STEPS. Set-up has
 # run by then: VS_BINDIR (private tree's bin), VS_WORK (temp dir owned by
 # the server user), VS_PG_ROOT (checkout as that user can read it) and
@@ -29,19 +31,21 @@ step_bench() {
 	SMOKE=1 VS_SKIP_BUILD=1 RESULTS=$VS_RESULTS/bench \
 		bash "$VS_ROOT/test/bench/bench.sh" 2>&1 | tee "$log" || rc=$?
 	counts=$(sed -nE 's/^bench checks: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" | tail -n 1)
-	if [[ -n $counts ]]; then
-		read -r ok notok <<<"$counts"
-		record "$ok" "$notok"
-	fi
+	[[ -n $counts ]] || missing_suite "the bench smoke run printed no \"bench checks:\" line"
+	read -r ok notok <<<"$counts"
+	record "$ok" "$notok"
 	return $rc
 }
 
+# missing_suite WHY: the suite cannot run; that is a failure, never a skip.
+missing_suite() {
+	echo "FAILED: $*"
+	record 0 1
+	return 1
+}
+
 step_unit() {
-	if [[ ! -f $VS_ROOT/test/unit/Makefile ]]; then
-		echo "no test/unit/Makefile: skipped"
-		record 0 0
-		return 0
-	fi
+	[[ -f $VS_ROOT/test/unit/Makefile ]] || missing_suite "no test/unit/Makefile: the unit tests are missing"
 	local log=$VS_RESULTS/unit.log rc=0
 	make --no-print-directory -C "$VS_ROOT/test/unit" run 2>&1 | tee "$log" || rc=$?
 	record_from_log "$log"
@@ -52,11 +56,7 @@ step_regress() {
 	local -a tests opts
 	read -ra tests <<<"$(vs_make_var REGRESS)"
 	read -ra opts <<<"$(vs_make_var REGRESS_OPTS)"
-	if ((${#tests[@]} == 0)); then
-		echo "REGRESS is empty: skipped"
-		record 0 0
-		return 0
-	fi
+	((${#tests[@]} > 0)) || missing_suite "REGRESS in the Makefile is empty: the regression tests are missing"
 	local ext out=$VS_WORK/regress rc=0
 	ext=$(vs_make_var EXTENSION)
 	[[ " ${opts[*]} " == *" --load-extension=$ext "* ]] || opts+=("--load-extension=$ext")
@@ -75,9 +75,16 @@ step_regress() {
 		--port="$(vs_free_port)" \
 		--encoding=UTF8 --no-locale \
 		"${opts[@]}" "${tests[@]}" 2>&1 | tee "$VS_RESULTS/regress.log" || rc=$?
+	# "test x ... ok" up to PostgreSQL 15, "ok 1 - x" (TAP) from 16 on
 	local ok failed
-	ok=$(grep -cE '\.\.\. ok' "$VS_RESULTS/regress.log" || true)
-	failed=$(grep -cE '\.\.\. FAILED' "$VS_RESULTS/regress.log" || true)
+	ok=$(grep -cE '\.\.\. ok|^ok [0-9]+ +[-+] ' "$VS_RESULTS/regress.log" || true)
+	failed=$(grep -cE '\.\.\. FAILED|^not ok [0-9]+ +[-+] ' "$VS_RESULTS/regress.log" || true)
+	# every listed test must have run: one that did not is a failure
+	if ((ok + failed < ${#tests[@]})); then
+		echo "FAILED: pg_regress reported $((ok + failed)) of the ${#tests[@]} tests in REGRESS"
+		failed=$((${#tests[@]} - ok))
+		rc=1
+	fi
 	record "$ok" "$failed"
 	if ((rc != 0)); then
 		if [[ -s $out/regression.diffs ]]; then
@@ -94,11 +101,7 @@ step_regress() {
 step_tap() {
 	local -a files
 	mapfile -t files < <(cd "$VS_PG_ROOT/test" && compgen -G 't/*.pl' | sort)
-	if ((${#files[@]} == 0)); then
-		echo "no test/t/*.pl: skipped"
-		record 0 0
-		return 0
-	fi
+	((${#files[@]} > 0)) || missing_suite "no test/t/*.pl: the TAP tests are missing"
 	local out=$VS_WORK/tap rc=0
 	vs_as_pg mkdir -p "$out"
 	# PATH: the private tree first, so the nodes run our postgres and find
@@ -150,15 +153,24 @@ step_readme() {
 # Short libFuzzer runs of the core (test/fuzz): VS_FUZZ_SECONDS (20) per
 # harness, each an "ok"/"not ok" line.
 step_fuzz() {
-	local rc=0
+	local rc=0 idle
 	bash "$VS_ROOT/test/fuzz/run.sh" --seconds "${VS_FUZZ_SECONDS:-20}" 2>&1 |
 		tee "$VS_RESULTS/fuzz.log" || rc=$?
 	record_from_log "$VS_RESULTS/fuzz.log"
+	# a harness that ran no input tested nothing
+	idle=$(grep -E '^ok [0-9]+ - ' "$VS_RESULTS/fuzz.log" | grep -cvE ': [1-9][0-9]* inputs' || true)
+	if ((idle > 0)); then
+		echo "FAILED: $idle harness(es) reported ok without running any input"
+		read -r ok notok <"$VS_RESULTS/$VS_STEP.counts"
+		record $((ok - idle)) $((notok + idle))
+		rc=1
+	fi
 	return $rc
 }
 
 # A short sqlsmith run (test/sqlsmith): VS_SQLSMITH_QUERIES (2000) random
-# queries; fails on a crashed backend or an internal error in our code.
+# queries; fails on a crashed backend, an internal error in our code, or a
+# run that executed fewer queries than asked (run.sh checks the count).
 step_sqlsmith() {
 	VS_SKIP_BUILD=1 bash "$VS_ROOT/test/sqlsmith/run.sh" \
 		--queries "${VS_SQLSMITH_QUERIES:-2000}" 2>&1 | tee "$VS_RESULTS/sqlsmith.log"
@@ -205,6 +217,8 @@ run_step() {
 		read -r passed failed <"$VS_RESULTS/$name.counts"
 		# A step that crashed after its tests passed still fails.
 		((rc != 0 && failed == 0)) && failed=1
+		# A step that ran no test fails too.
+		((passed + failed == 0)) && failed=1
 	elif ((rc == 0)); then
 		passed=1 failed=0
 	else
@@ -214,7 +228,6 @@ run_step() {
 	TOTAL_FAILED=$((TOTAL_FAILED + failed))
 	local verdict=ok
 	((failed > 0)) && verdict=FAILED
-	((passed + failed == 0)) && verdict=skipped
 	SUMMARY+=("$(printf '%-10s %-8s %4d passed %4d failed %5ds' "$name" "$verdict" "$passed" "$failed" $((SECONDS - start)))")
 	return $rc
 }

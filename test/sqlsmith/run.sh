@@ -9,8 +9,11 @@
 #     "terminated by signal" and restart; we also check that the postmaster
 #     is the same process as at the start. The query is printed from the log.
 #   - internal errors (XX000) raised in viewstats's own C files (the log has
-#     each error's source location).
-# Exits non-zero on either. By default sqlsmith is steered towards viewstats
+#     each error's source location);
+#   - a run that executed fewer queries than asked (--queries N: all N;
+#     --seconds N: at least one per second), so a sqlsmith that could not
+#     connect or stopped early never passes as a clean run.
+# Exits non-zero on any of them. By default sqlsmith is steered towards viewstats
 # through the focus catalogue of setup.sql; --all-functions lets it pick
 # from every function of the catalogue.
 #
@@ -29,7 +32,7 @@ while (($# > 0)); do
 	--seconds) seconds=$2; shift 2 ;;
 	--seed) seed=$2; shift 2 ;;
 	--all-functions) focus=0; shift ;;
-	-h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,22p' "$0"; exit 0 ;;
 	*) vs_die "unknown argument $1" ;;
 	esac
 done
@@ -71,21 +74,30 @@ main() {
 		(cd "$VS_WORK" && "${cmd[@]}" "--max-queries=$queries") \
 			>"$out/sqlsmith.out" 2>"$out/sqlsmith.err" || rc=$?
 	fi
-	local elapsed=$((SECONDS - start))
+	local elapsed=$((SECONDS - start)) min_queries=$queries
+	[[ -z $seconds ]] || min_queries=$seconds
 	((rc == 0)) || vs_warn "sqlsmith exited with status $rc"
-	report "$pm_pid" "$elapsed" "$out" || rc=1
+	report "$pm_pid" "$elapsed" "$out" "$min_queries" || rc=1
 	vs_cluster_stop
 	[[ $out == "$VS_WORK" ]] || cp "$VS_WORK/server.log" "$out/server.log"
 	return $rc
 }
 
-# report POSTMASTER_PID ELAPSED OUTDIR: print the figures; fail on a crash or
-# an internal error in our code.
+# report POSTMASTER_PID ELAPSED OUTDIR MIN_QUERIES: print the figures; fail
+# on a crash, an internal error in our code, or fewer queries than
+# MIN_QUERIES.
 report() {
-	local pm_pid=$1 elapsed=$2 out=$3 log=$VS_WORK/server.log bad=0 n
-	# sqlsmith prints one character per query on its progress lines.
+	local pm_pid=$1 elapsed=$2 out=$3 min_queries=$4 log=$VS_WORK/server.log bad=0 n total
+	# sqlsmith prints one character per query on its progress lines, and
+	# "queries: N" when it ends by itself (not when --seconds interrupts
+	# it); both must reach the minimum.
 	n=$(grep -E '^[.a-zA-Z]+$' "$out/sqlsmith.err" | tr -d '\n' | wc -c)
+	total=$(sed -nE 's/^queries: ([0-9]+)$/\1/p' "$out/sqlsmith.err" | tail -n 1)
 	echo "sqlsmith: $n queries in ${elapsed} s"
+	if ((n < min_queries || ${total:-$n} < min_queries)); then
+		echo "FAIL: sqlsmith ran $n queries (it reports ${total:-none}); at least $min_queries were expected"
+		bad=1
+	fi
 	local errors
 	errors=$(grep -cE '^[0-9-]+ [0-9:.]+ UTC \[[0-9]+\] ERROR:' "$log" || true)
 	echo "server errors (expected: random SQL is mostly invalid): $errors"
