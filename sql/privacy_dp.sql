@@ -80,6 +80,47 @@ SELECT (SELECT count(*) FROM regress_privacy.noise) AS samples,
        (SELECT abs(avg(x)) < 6 * sqrt(1.8414 / 6000) FROM regress_privacy.noise) AS mean_about_0,
        (SELECT abs(var_pop(x) - 1.8414) < 6 * 1.8414 * sqrt(5.0 / 6000) FROM regress_privacy.noise) AS variance_about_exact;
 
+-- ---- the noise follows the call's epsilon, below the DBA's cap ----
+-- viewstats.dp_max_epsilon is 1, the default.  Calls at epsilon 0.1 and 0.5
+-- must draw noise of variance 2 e^-eps / (1 - e^-eps)^2 = 199.8 and 7.84,
+-- not the cap's 1.84.  Groups of n viewers, n far above the release
+-- threshold (110 at 0.1, 24 at 0.5), so every count is released: some
+-- group is withheld with probability 9e-9 (0.1) and 8e-10 (0.5).
+-- The check is Kolmogorov-Smirnov against the documented distribution's
+-- CDF, F(x) = 1 - e^(-eps (x + 1)) / (1 + e^-eps) for x >= 0 and
+-- e^(eps x) / (1 + e^-eps) for x < 0: D = max over x of |F_n(x) - F(x)|.
+-- The Dvoretzky-Kiefer-Wolfowitz inequality (Massart's constant) bounds
+-- P(D > t) by 2 exp(-2 n t^2) for any distribution, so with
+-- t = sqrt(ln(2 / 1e-6) / (2 n)) a correct dp_count fails each check with
+-- probability at most 1e-6.  Noise drawn at the cap instead is 0.35
+-- (epsilon 0.1) and 0.13 (epsilon 0.5) away from F, against t = 0.060 and
+-- 0.049: by the same inequality, missed with probability below 1e-16.
+-- The variance is checked too, within 6 standard errors (kurtosis 6).
+CREATE TABLE regress_privacy.noise_eps AS
+SELECT eps, dp_count(g * 1000 + v, eps) - n AS x
+FROM (VALUES (0.1::float8, 2000, 370), (0.5, 3000, 80)) p(eps, groups, n),
+     LATERAL generate_series(1, groups) g, LATERAL generate_series(1, n) v
+GROUP BY eps, n, g;
+WITH s AS (
+  SELECT eps, count(*) AS n, count(x) AS released, min(x) AS lo, max(x) AS hi,
+         var_pop(x) AS variance, 2 * exp(-eps) / (1 - exp(-eps)) ^ 2 AS exact_variance
+  FROM regress_privacy.noise_eps GROUP BY eps),
+hist AS (
+  SELECT eps, x, count(*) AS c FROM regress_privacy.noise_eps GROUP BY eps, x),
+ks AS (
+  SELECT s.eps,
+         max(abs(e.emp - CASE WHEN e.k >= 0 THEN 1 - exp(-s.eps * (e.k + 1)) / (1 + exp(-s.eps))
+                              ELSE exp(s.eps * e.k) / (1 + exp(-s.eps)) END)) AS d
+  FROM s, LATERAL (
+    SELECT k, sum(coalesce(h.c, 0)) OVER (ORDER BY k)::float8 / s.n AS emp
+    FROM generate_series(s.lo - 1, s.hi) k
+    LEFT JOIN hist h ON h.eps = s.eps AND h.x = k) e
+  GROUP BY s.eps)
+SELECT eps, n AS samples, released = n AS all_released,
+       d < sqrt(ln(2 / 1e-6) / (2 * n)) AS ks_fits,
+       abs(variance - exact_variance) < 6 * exact_variance * sqrt(5.0 / n) AS variance_about_exact
+FROM s JOIN ks USING (eps) ORDER BY eps;
+
 -- ---- parallel plans ----
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
