@@ -119,24 +119,132 @@ SELECT regress_privacy.differs('SELECT g, perturbed_count(viewer) FROM regress_p
 RESET enable_partitionwise_aggregate;
 
 -- ---- the perturbation's distribution ----
+-- The p-table's rows from their definition (README; src/core/ck_core.h):
+-- row h is the maximum-entropy distribution on [-min(h, D), D] with mean 0
+-- and variance V, that is p_j proportional to exp(a j + b j^2) for the
+-- (a, b) giving mean 0 and variance V.  This oracle finds (a, b) by nested
+-- bisection, not by the core's Newton steps: for a fixed b the mean grows
+-- with a (its derivative is the variance), and along mean 0 the variance
+-- grows with b (its derivative is Var(j^2) - Cov(j, j^2)^2 / Var(j) > 0).
+CREATE FUNCTION regress_privacy.maxent_row(lo int, hi int, v float8)
+RETURNS TABLE (j int, prob float8) LANGUAGE plpgsql AS $$
+DECLARE
+	a float8;
+	b float8;
+	a_lo float8;
+	a_hi float8;
+	b_lo float8 := -40;
+	b_hi float8 := 40;
+	top float8;
+	z float8;
+	m1 float8;
+	m2 float8;
+	w float8[];
+BEGIN
+	FOR i IN 1 .. 70 LOOP
+		b := (b_lo + b_hi) / 2;
+		a_lo := -50 - 40 * abs(b);
+		a_hi := 50 + 40 * abs(b);
+		FOR k IN 1 .. 70 LOOP
+			a := (a_lo + a_hi) / 2;
+			top := greatest(a * lo + b * lo * lo, a * hi + b * hi * hi, 0);
+			z := 0;
+			m1 := 0;
+			m2 := 0;
+			w := '{}';
+			FOR x IN lo .. hi LOOP
+				-- exp() raises an error on underflow
+				w := w || CASE WHEN a * x + b * x * x - top < -700 THEN 0
+				               ELSE exp(a * x + b * x * x - top) END;
+				z := z + w[x - lo + 1];
+				m1 := m1 + w[x - lo + 1] * x;
+				m2 := m2 + w[x - lo + 1] * x * x;
+			END LOOP;
+			IF m1 > 0 THEN a_hi := a; ELSE a_lo := a; END IF;
+		END LOOP;
+		IF m2 / z > v THEN b_hi := b; ELSE b_lo := b; END IF;
+	END LOOP;
+	RETURN QUERY SELECT x, w[x - lo + 1] / z FROM generate_series(lo, hi) x;
+END $$;
+-- D = 2, V = 1: the rows for headroom 2 (and more) and 1.  Each is checked
+-- against the definition: probabilities summing to 1, mean 0, variance 1,
+-- and ln p quadratic in j (every third difference 0), which is what
+-- maximum entropy under those constraints means.  The symmetric row also
+-- has a closed form: p_j proportional to y^(j^2), where 2 y + 8 y^4 =
+-- 1 + 2 y + 2 y^4 makes the variance 1, so y = 6^(-1/4).
+CREATE TABLE regress_privacy.ptable AS
+SELECT 2 AS h, j AS d, prob FROM regress_privacy.maxent_row(-2, 2, 1)
+UNION ALL SELECT 1, j, prob FROM regress_privacy.maxent_row(-1, 2, 1);
+SELECT h, d, round(prob::numeric, 6) AS prob,
+       CASE WHEN h = 2 THEN abs(prob - 6 ^ (-(d * d) / 4.0) / (1 + 2 * 6 ^ -0.25 + 2 / 6.0)) < 1e-12
+       END AS closed_form
+FROM regress_privacy.ptable ORDER BY h DESC, d;
+SELECT h, abs(sum(prob) - 1) < 1e-12 AS sums_to_1, abs(sum(prob * d)) < 1e-12 AS mean_0,
+       abs(sum(prob * d * d) - 1) < 1e-12 AS variance_1,
+       bool_and(abs(t) < 1e-9) AS log_quadratic
+FROM (SELECT h, d, prob,
+             ln(prob) - 3 * ln(lead(prob, 1) OVER w) + 3 * ln(lead(prob, 2) OVER w) - ln(lead(prob, 3) OVER w) AS t
+      FROM regress_privacy.ptable WINDOW w AS (PARTITION BY h ORDER BY d)) x
+GROUP BY h ORDER BY h;
+
 -- 4000 groups of 12 to 60 viewers, no viewer in two groups, so the cell
--- keys are independent: the deviations should follow the p-table's last
--- row, mean 0 and variance V = 1 exactly.  Bounds are 6 standard errors
+-- keys are independent: the deviations should follow the row for
+-- headroom >= 2, mean 0 and variance V = 1.  Bounds are 6 standard errors
 -- (and a 1e-6 chi-square critical value): a false alarm is below 1e-6.
 CREATE TABLE regress_privacy.dev AS
 SELECT g, perturbed_count(g * 100 + v) - count(DISTINCT g * 100 + v) AS d
 FROM generate_series(1, 4000) g, generate_series(1, 12 + g % 49) v GROUP BY g;
--- the p-table's row for headroom >= 2 (D = 2, V = 1), as the unit test prints it
-CREATE TABLE regress_privacy.ptable (d int, prob float8);
-INSERT INTO regress_privacy.ptable VALUES
-  (-2, 0.063827), (-1, 0.244691), (0, 0.382963), (1, 0.244691), (2, 0.063827);
 SELECT count(*) AS groups, min(d) AS min_dev, max(d) AS max_dev,
        abs(avg(d)) < 6 * sqrt(1.0 / count(*)) AS mean_about_0,
        abs(avg(d * d) - 1) < 6 * sqrt(1.532 / count(*)) AS variance_about_1
 FROM regress_privacy.dev;
 SELECT sum((o - e) ^ 2 / e) < 33.4 AS chi_square_fits_ptable   -- 4 df, 1e-6
 FROM (SELECT p.d, count(v.d) AS o, p.prob * (SELECT count(*) FROM regress_privacy.dev) AS e
-      FROM regress_privacy.ptable p LEFT JOIN regress_privacy.dev v USING (d) GROUP BY p.d, p.prob) x;
+      FROM regress_privacy.ptable p LEFT JOIN regress_privacy.dev v USING (d)
+      WHERE p.h = 2 GROUP BY p.d, p.prob) x;
+-- 4000 groups of exactly 11 viewers: headroom 1, deviations -1 to 2
+-- (a count of 11 is never published as 9)
+CREATE TABLE regress_privacy.dev1 AS
+SELECT g, perturbed_count(g * 100 + v) - 11 AS d
+FROM generate_series(1, 4000) g, generate_series(1, 11) v GROUP BY g;
+SELECT min(d) AS min_dev, max(d) AS max_dev,
+       (SELECT sum((o - e) ^ 2 / e) < 30.7   -- 3 df, 1e-6
+        FROM (SELECT p.d, count(v.d) AS o, p.prob * 4000 AS e
+              FROM regress_privacy.ptable p LEFT JOIN regress_privacy.dev1 v USING (d)
+              WHERE p.h = 1 GROUP BY p.d, p.prob) x) AS chi_square_fits_row_1
+FROM regress_privacy.dev1;
+
+-- ---- the cell key is the sum of the units' record keys ----
+-- With D = 1 and V = 0.5 the row for headroom >= 1 is exactly (1/4, 1/2,
+-- 1/4) on (-1, 0, +1), quantized without rounding to 2^30, 2^31 and 2^30
+-- of the 2^32 cell keys.  So a group's perturbation tells which part of
+-- the key circle (in units of 2^32) its cell key k lies in: -1 for
+-- [0, 1/4), 0 for [1/4, 3/4), +1 for [3/4, 1).  The cell key of a disjoint
+-- union is k(A) + k(B) mod 2^32, so the parts' perturbations bound the
+-- union's, whatever the secret:
+--   +1 and +1: [1/2, 1), never -1      -1 and -1: [0, 1/2), never +1
+--   -1 and +1: [3/4, 5/4), never 0     -1 and 0: [1/4, 1), never -1
+--   0 and +1: [1, 7/4), never +1
+-- A cell key built with XOR instead would give -1 for every union of two
+-- +1 parts (top bits 11 xor 11), about one pair in 16 here.
+SET viewstats.ptable_max_deviation = 1;
+SET viewstats.ptable_variance = 0.5;
+CREATE TABLE regress_privacy.unions AS
+SELECT g, max(p) FILTER (WHERE part = 'a') AS pa, max(p) FILTER (WHERE part = 'b') AS pb,
+       max(p) FILTER (WHERE part IS NULL) AS pab
+FROM (SELECT g, part, perturbed_count(u) - count(DISTINCT u) AS p
+      FROM (SELECT g, 'a' AS part, g * 100 + v AS u FROM generate_series(1, 2000) g, generate_series(1, 12) v
+            UNION ALL
+            SELECT g, 'b', g * 100 + 50 + v FROM generate_series(1, 2000) g, generate_series(1, 12) v) s
+      GROUP BY GROUPING SETS ((g, part), (g))) x
+GROUP BY g;
+SELECT count(*) AS pairs,
+       count(*) FILTER (WHERE pa = 1 AND pb = 1) > 0 AS some_plus_plus,
+       count(*) FILTER (WHERE (least(pa, pb), greatest(pa, pb), pab)
+                              IN ((1, 1, -1), (-1, -1, 1), (-1, 1, 0), (-1, 0, -1), (0, 1, 1))) AS impossible_unions
+FROM regress_privacy.unions;
+RESET viewstats.ptable_variance;
+RESET viewstats.ptable_max_deviation;
 
 -- ---- the DBA's p-table settings ----
 SET viewstats.ptable_max_deviation = 3;
@@ -186,3 +294,34 @@ ROLLBACK;
 SELECT regress_privacy.differs('SELECT g, perturbed_count(viewer) FROM regress_privacy.plog GROUP BY g') AS after_rollback_differing;
 -- the table keeps one row, and the secret is 32 bytes
 SELECT count(*) AS rows, min(octet_length(secret)) AS bytes FROM privacy_secret;
+
+-- ---- another session follows a rotation at once ----
+-- A second session (through dblink) computes the counts, which caches the
+-- key it derives; this session rotates the secret and commits.  The other
+-- session's next counts must be this session's new ones, not those of its
+-- cached key.  Then the old secret is put back the way a restore does (an
+-- INSERT: the trigger replaces the row), and with it the old numbers,
+-- which privacy_roles compares with.
+CREATE TABLE regress_privacy.old_secret AS SELECT secret FROM privacy_secret;
+CREATE EXTENSION dblink;
+SELECT dblink_connect('other', format('dbname=%s user=%s host=%s port=%s', current_database(), current_user,
+                      split_part(current_setting('unix_socket_directories'), ',', 1),
+                      current_setting('port')));
+CREATE TABLE regress_privacy.other_before AS
+SELECT * FROM dblink('other', 'SELECT g, perturbed_count(viewer) FROM regress_privacy.plog GROUP BY g')
+  AS t(g int, p bigint);
+SELECT rotate_privacy_secret();
+CREATE TABLE regress_privacy.here_after AS
+SELECT g, perturbed_count(viewer) AS p FROM regress_privacy.plog GROUP BY g;
+SELECT count(*) FILTER (WHERE b.p IS DISTINCT FROM a.p) > 100 AS rotation_moved_most_groups,
+       count(*) FILTER (WHERE o.p IS DISTINCT FROM a.p) AS other_session_differs
+FROM regress_privacy.here_after a
+JOIN regress_privacy.other_before b USING (g)
+JOIN dblink('other', 'SELECT g, perturbed_count(viewer) FROM regress_privacy.plog GROUP BY g')
+  AS o(g int, p bigint) USING (g);
+SELECT dblink_disconnect('other');
+DROP EXTENSION dblink;
+INSERT INTO privacy_secret (secret) SELECT secret FROM regress_privacy.old_secret;
+DROP TABLE regress_privacy.old_secret;
+SELECT regress_privacy.differs('SELECT g, perturbed_count(viewer) FROM regress_privacy.plog GROUP BY g') AS after_restore_differing,
+       (SELECT count(*) FROM privacy_secret) AS rows;
