@@ -33,12 +33,39 @@ SELECT day_count(ds), streak_count(ds), longest_streak(ds)
 FROM (SELECT dayset_agg(date '2000-01-01' + (i * 7919) % 10000) AS ds
       FROM generate_series(1, 20000) i WHERE (i * 7919) % 10000 % 10 <> 3) s;
 
--- direct aggregates equal the accessors applied to dayset_agg
-SELECT viewer,
-       longest_streak(day) = longest_streak(dayset_agg(day)) AS longest_eq,
-       longest_streak(day, 2) = longest_streak(dayset_agg(day), 2) AS longest_gap_eq,
-       current_streak(day, date '2017-12-07') = current_streak(dayset_agg(day), date '2017-12-07') AS current_eq
-FROM views WHERE viewer < 3 GROUP BY viewer ORDER BY viewer;
+-- direct aggregates and the accessors on dayset_agg, against a plain-SQL
+-- oracle: islands of consecutive days (day - row_number is constant on
+-- one), chained while the days missed between two islands are at most
+-- max_gap; a streak's length counts its days.  current_streak on as_of
+-- takes the days up to as_of and the last chain if it ended on as_of or
+-- within max_gap + 1 days before.
+CREATE FUNCTION pg_temp.chains(max_gap int, as_of date DEFAULT 'infinity')
+RETURNS TABLE (viewer int, chain bigint, days bigint, last_day date) LANGUAGE sql AS $$
+  WITH islands AS (
+    SELECT viewer, min(day) AS f, max(day) AS l, count(*) AS n
+    FROM (SELECT viewer, day, day - (row_number() OVER (PARTITION BY viewer ORDER BY day))::int AS grp
+          FROM (SELECT DISTINCT viewer, day FROM views WHERE day <= as_of) d) s
+    GROUP BY viewer, grp)
+  SELECT viewer, chain, sum(n), max(l)
+  FROM (SELECT viewer, n, l, count(*) FILTER (WHERE (f - prev_l - 1 <= max_gap) IS NOT TRUE)
+                                 OVER (PARTITION BY viewer ORDER BY f) AS chain
+        FROM (SELECT *, lag(l) OVER (PARTITION BY viewer ORDER BY f) AS prev_l FROM islands) i) c
+  GROUP BY viewer, chain
+$$;
+SELECT viewer, o.longest, o.longest_gap2, o.current_1207,
+       longest_streak(day) = o.longest AND longest_streak(dayset_agg(day)) = o.longest AS longest_ok,
+       longest_streak(day, 2) = o.longest_gap2 AND longest_streak(dayset_agg(day), 2) = o.longest_gap2 AS longest_gap_ok,
+       current_streak(day, date '2017-12-07') = o.current_1207
+         AND current_streak(dayset_agg(day), date '2017-12-07') = o.current_1207 AS current_ok
+FROM views
+JOIN (SELECT viewer,
+             (SELECT max(days) FROM pg_temp.chains(0) c WHERE c.viewer = v.viewer) AS longest,
+             (SELECT max(days) FROM pg_temp.chains(2) c WHERE c.viewer = v.viewer) AS longest_gap2,
+             coalesce((SELECT CASE WHEN date '2017-12-07' - last_day <= 1 THEN days ELSE 0 END
+                       FROM pg_temp.chains(0, '2017-12-07') c WHERE c.viewer = v.viewer
+                       ORDER BY chain DESC LIMIT 1), 0) AS current_1207
+      FROM (VALUES (1), (2)) v(viewer)) o USING (viewer)
+GROUP BY viewer, o.longest, o.longest_gap2, o.current_1207 ORDER BY viewer;
 
 -- timestamptz on a local calendar; see timezones.sql for DST and the date line
 SELECT dayset_agg(ts, 'UTC') AS utc, dayset_agg(ts, 'Asia/Tokyo') AS tokyo,
