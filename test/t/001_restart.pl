@@ -1,11 +1,15 @@
 # Stored daysets survive a crash (immediate stop, WAL replay) and a clean
 # restart byte for byte, including values large enough to be TOASTed out of
-# line.
+# line; before and after, each equals what a plain-SQL oracle computes from
+# its days (ViewstatsOracle.pm).
 use strict;
 use warnings;
+use FindBin;
+use lib $FindBin::RealBin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use ViewstatsOracle;
 
 my $node = PostgreSQL::Test::Cluster->new('restart');
 $node->init;
@@ -32,6 +36,20 @@ $node->safe_psql('postgres', q{
 	ALTER TABLE stored_external ALTER COLUMN ds SET STORAGE EXTERNAL;
 	INSERT INTO stored_external SELECT * FROM stored;
 });
+ViewstatsOracle::create($node, 'postgres');
+
+# Each value against the plain-SQL oracle of the days it was built from.
+my $oracle_sql = q{
+	SELECT count(*) FILTER (WHERE ds::text = o) || ' of ' || count(*)
+	FROM (SELECT id, ds FROM stored UNION ALL SELECT id, ds FROM stored_external) AS s
+	JOIN (VALUES
+		(1, oracle.dayset_text(ARRAY(SELECT d::date FROM generate_series(date '2017-11-23', date '2017-12-10', '1 day') AS d)
+		                || date '2017-12-12')),
+		(2, oracle.dayset_text('{2017-12-12}')),
+		(100, oracle.dayset_text(ARRAY(SELECT date '2000-01-01' + 2 * i FROM generate_series(0, 3652) AS i))),
+		(101, oracle.dayset_text(ARRAY(SELECT date '2000-01-01' + i FROM generate_series(0, 7304) AS i
+		                        WHERE hashint4(i) & 3 <> 0)))) AS v(id, o) USING (id)};
+is($node->safe_psql('postgres', $oracle_sql), '8 of 8', 'every value equals the plain-SQL oracle');
 
 # The big values really went to the TOAST table.
 my $toast = $node->safe_psql('postgres',
@@ -64,6 +82,7 @@ is(snapshot(), $before, 'values identical after an immediate stop');
 
 $node->restart;
 is(snapshot(), $before, 'values identical after a clean restart');
+is($node->safe_psql('postgres', $oracle_sql), '8 of 8', 'and still equal the plain-SQL oracle');
 
 is( $node->safe_psql('postgres',
 		q{SELECT count(*) FROM stored s JOIN stored_external e USING (id) WHERE s.ds::text = e.ds::text}),

@@ -1,11 +1,16 @@
 # A database using daysets goes through pg_dump (custom format) and
 # pg_restore into a new database unchanged; so does binary COPY, which
-# exercises the type's send and receive functions.
+# exercises the type's send and receive functions.  The restored and
+# reloaded values are also checked against a plain-SQL oracle of their days
+# (ViewstatsOracle.pm), not only against the source's.
 use strict;
 use warnings;
+use FindBin;
+use lib $FindBin::RealBin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use ViewstatsOracle;
 
 my $node = PostgreSQL::Test::Cluster->new('dump');
 $node->init;
@@ -49,6 +54,17 @@ is( $node->safe_psql('target',
 		q{SELECT extversion FROM pg_extension WHERE extname = 'viewstats'}),
 	'the extension came along at the same version');
 is($node->safe_psql('target', $digest_sql), $source, 'values identical after restore');
+ViewstatsOracle::create($node, 'target');
+my $oracle_sql = q{
+	SELECT count(*) FILTER (WHERE ds::text = o) || ' of ' || count(*)
+	FROM %s JOIN (VALUES
+		(1, oracle.dayset_text(ARRAY(SELECT d::date FROM generate_series(date '2017-11-23', date '2017-12-10', '1 day') AS d)
+		                || date '2017-12-12')),
+		(2, oracle.dayset_text('{2017-12-12}')),
+		(100, oracle.dayset_text(ARRAY(SELECT date '2000-01-01' + 2 * i FROM generate_series(0, 3652) AS i))))
+	  AS v(id, o) USING (id)};
+is($node->safe_psql('target', sprintf($oracle_sql, 'stored')), '3 of 3',
+	'restored values equal the plain-SQL oracle');
 is( $node->safe_psql('target', 'SELECT ds::text FROM stored WHERE id = 1'),
 	'{2017-11-23/2017-12-10,2017-12-12}',
 	'text form as typed');
@@ -64,6 +80,8 @@ is( $node->safe_psql('target',
 		q{SELECT count(*), md5(string_agg(id || ':' || coalesce(ds::text, 'NULL'), '|' ORDER BY id)) FROM reloaded}),
 	$source,
 	'values identical after binary COPY');
+is($node->safe_psql('target', sprintf($oracle_sql, 'reloaded')), '3 of 3',
+	'reloaded values equal the plain-SQL oracle');
 
 $node->stop;
 done_testing();

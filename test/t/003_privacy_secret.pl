@@ -3,7 +3,9 @@
 # secret replaces the fresh one CREATE EXTENSION makes on restore), changed
 # only by rotate_privacy_secret(), and followed at once by sessions that have
 # the old key cached.  Perturbed counts are compared as digests: equal
-# digests mean the same secret gave the same numbers.
+# digests mean the same secret gave the same numbers; and each database's
+# counts are checked against the exact distinct counts (published, within
+# the p-table's deviation of 2, never below the threshold of 10).
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -28,6 +30,9 @@ my $counts_sql = q{
 my $exact_sql = q{
 	SELECT md5(string_agg(g || ':' || p, ',' ORDER BY g))
 	FROM (SELECT g, count(DISTINCT viewer) AS p FROM views GROUP BY g) s};
+my $bounds_sql = q{
+	SELECT count(*) FILTER (WHERE p BETWEEN greatest(n - 2, 10) AND n + 2) || ' of ' || count(*)
+	FROM (SELECT g, perturbed_count(viewer) AS p, count(DISTINCT viewer) AS n FROM views GROUP BY g) s};
 my $secret_sql = q{
 	SELECT count(*) || ' row(s), ' || md5(string_agg(secret::text, ','))
 	FROM privacy_secret};
@@ -37,6 +42,8 @@ my $secret = $node->safe_psql('source', $secret_sql);
 like($secret, qr/^1 row\(s\), /, 'CREATE EXTENSION made one secret');
 isnt($counts, $node->safe_psql('source', $exact_sql),
 	'perturbed counts differ from the exact ones');
+is($node->safe_psql('source', $bounds_sql), '200 of 200',
+	'every perturbed count is published within 2 of the exact one');
 
 # A session that has the key cached follows a rotation made elsewhere.
 my $session = $node->background_psql('source');
@@ -67,6 +74,7 @@ $node->command_ok(
 is($node->safe_psql('target', $secret_sql), $secret,
 	'the restored secret replaced the one CREATE EXTENSION made');
 is($node->safe_psql('target', $counts_sql), $counts, 'restored: the same perturbed counts');
+is($node->safe_psql('target', $bounds_sql), '200 of 200', 'restored: within 2 of the exact counts');
 
 $node->command_ok(
 	[ 'pg_dump', '--format=plain', '--file', "$dir/source.sql", '--dbname', $node->connstr('source') ],

@@ -8,12 +8,17 @@
 # coordinator, and every streak aggregate grouped by viewer must be pushed
 # down whole to the shards (the Remote SQL carries it) and give exactly
 # what a single node gives. Without the `extensions` option nothing is
-# shipped, and the answers still agree.
+# shipped, and the answers still agree.  The sharded answers are also
+# checked against a plain-SQL oracle of the days (ViewstatsOracle.pm), not
+# only against the single node's.
 use strict;
 use warnings;
+use FindBin;
+use lib $FindBin::RealBin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use ViewstatsOracle;
 
 # ---- the README's sharding blocks -------------------------------------------
 
@@ -163,6 +168,20 @@ for my $name (sort keys %queries)
 	my $got = run_sorted($sharded);
 	is($got, run_sorted(sprintf($queries{$name}, 'views_single')), "$name: same as a single node");
 }
+
+# The sharded streaks and daysets against the plain-SQL oracle.
+ViewstatsOracle::create($coord, 'postgres');
+is( $coord->safe_psql('postgres', q{
+		SET enable_partitionwise_aggregate = on;
+		SELECT count(*) FILTER (WHERE s.longest = oracle.longest_streak(o.days) AND s.ds::text = oracle.dayset_text(o.days))
+		       || ' of ' || count(*)
+		FROM (SELECT viewer_id, title_id, longest_streak(day) AS longest, dayset_agg(day) AS ds
+		      FROM views GROUP BY viewer_id, title_id) AS s
+		JOIN (SELECT viewer_id, title_id, array_agg(day) AS days FROM views_single
+		      GROUP BY viewer_id, title_id) AS o USING (viewer_id, title_id)}),
+	$coord->safe_psql('postgres',
+		q{SELECT count(*) || ' of ' || count(*) FROM (SELECT DISTINCT viewer_id, title_id FROM views_single) AS g}),
+	'sharded longest_streak and dayset_agg equal the plain-SQL oracle for every viewer and title');
 
 # The safe-count form from the README: per-viewer rows from the shards, the
 # count on the coordinator.

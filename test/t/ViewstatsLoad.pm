@@ -8,7 +8,9 @@
 # appends to the log and updates the stored daysets and the rollup together,
 # so at any snapshot, and after any crash, the stored values must equal a
 # recomputation from the log. The read scripts check that invariant live
-# (assert_true raises, which pgbench counts as a failed transaction).
+# (assert_true raises, which pgbench counts as a failed transaction). The
+# final check also compares every stored value with a plain-SQL oracle of
+# the log's days (ViewstatsOracle.pm), not only with dayset_agg.
 package ViewstatsLoad;
 
 use strict;
@@ -17,6 +19,7 @@ use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use ViewstatsOracle;
 
 our $FIRST_DAY = '2017-09-01';
 
@@ -70,6 +73,7 @@ sub setup
 			RETURN 1;
 		END \$\$;
 	});
+	ViewstatsOracle::create($node, $db);
 	return;
 }
 
@@ -203,12 +207,18 @@ sub check_consistency
 					OR r.views <> coalesce(l.n, 0)),
 			(SELECT count(*) FROM title_rollup r
 				WHERE r.days IS DISTINCT FROM (SELECT coalesce(dayset_agg(w.days), '{}')
-					FROM watched w WHERE w.title_id = r.title_id));
+					FROM watched w WHERE w.title_id = r.title_id)),
+			(SELECT count(*) FROM watched w
+				WHERE w.days::text <> oracle.dayset_text(ARRAY(SELECT day FROM views_log l
+					WHERE l.viewer_id = w.viewer_id AND l.title_id = w.title_id))),
+			(SELECT count(*) FROM title_rollup r
+				WHERE r.days::text <> oracle.dayset_text(ARRAY(SELECT day FROM views_log l
+					WHERE l.title_id = r.title_id)));
 		SELECT bt_index_check('watched_days_idx', true);
 		SELECT bt_index_check('watched_pkey', true);
 	});
-	my ($log_rows, $watched_rows, $bad_watched, $bad_rollup, $bad_rollup2) =
-	  split /\|/, (split /\n/, $r)[0];
+	my ($log_rows, $watched_rows, $bad_watched, $bad_rollup, $bad_rollup2, $oracle_watched,
+		$oracle_rollup) = split /\|/, (split /\n/, $r)[0];
 	cmp_ok($log_rows, '>', 0, "$label: the load wrote views ($log_rows)");
 	is($bad_watched, '0',
 		"$label: all $watched_rows stored daysets equal dayset_agg over the log");
@@ -216,6 +226,8 @@ sub check_consistency
 		"$label: every title rollup equals the serial recomputation from the log");
 	is($bad_rollup2, '0',
 		"$label: every title rollup equals the rollup of the stored daysets");
+	is($oracle_watched . '|' . $oracle_rollup, '0|0',
+		"$label: stored daysets and rollups equal the plain-SQL oracle of the log");
 	return $log_rows;
 }
 
