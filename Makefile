@@ -51,7 +51,7 @@ REGRESS_OPTS = --load-extension=$(EXTENSION)
 # PGXS does not track header dependencies: a changed struct must rebuild all.
 $(OBJS): src/pg_compat.h src/viewstats.h src/privacy.h $(wildcard src/core/*.h)
 
-.PHONY: demo test unit bench matrix
+.PHONY: demo test unit bench matrix mutation
 # Both set up everything themselves (apt, build, private install in
 # tmp_install/, throwaway cluster) and clean up after themselves.
 demo:
@@ -75,6 +75,13 @@ bench:
 # only): make matrix [MAJORS="15 17 18"]; see README, Development.
 matrix:
 	@MAJORS="$(MAJORS)" bash test/matrix/run.sh
+
+# Mutation testing (not part of test): each one-line change listed in
+# test/mutation/mutations, in a scratch copy, against the fast suites; the
+# kill rate.  make mutation [MUTATIONS=name,...] [SUITES="regress ..."];
+# see README, Reliability.
+mutation:
+	@VS_MUTATION_ONLY="$(MUTATIONS)" VS_MUTATION_SUITES="$(SUITES)" bash test/mutation/run.sh
 
 # The private install tree they build.
 EXTRA_CLEAN += tmp_install .tmp_install.lock
