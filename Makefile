@@ -18,6 +18,7 @@ OBJS = \
 	src/privacy_settings.o \
 	src/privacy_secret.o \
 	src/safe_count.o \
+	src/safe_count_args.o \
 	src/suppress.o \
 	src/privacy_budget.o
 
@@ -44,6 +45,7 @@ REGRESS = \
 	privacy_perturb \
 	privacy_dp \
 	privacy_roles \
+	privacy_oracle \
 	privacy_budget
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
