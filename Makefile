@@ -46,7 +46,9 @@ REGRESS = \
 	privacy_dp \
 	privacy_roles \
 	privacy_oracle \
-	privacy_budget
+	privacy_budget \
+	privacy_attacks \
+	privacy_membership
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 # ---- Orchestration (scripts under test/scripts) ----
