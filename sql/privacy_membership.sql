@@ -69,7 +69,7 @@ SELECT setseed(0.2024);
 CREATE TABLE regress_mi.trials AS
 SELECT i, random() < 0.5 AS member FROM generate_series(1, 200) i;
 CREATE TABLE regress_mi.results (attacker text, i int, member bool, xs bigint[]);
-SELECT set_privacy_budget('regress_mi_attacker', 1.0);
+SELECT viewstats.set_privacy_budget('regress_mi_attacker', 1.0);
 
 -- each trial: reset the budget, then attack (one statement each; 400
 -- trials, not echoed)
