@@ -75,10 +75,11 @@ step_regress() {
 		--port="$(vs_free_port)" \
 		--encoding=UTF8 --no-locale \
 		"${opts[@]}" "${tests[@]}" 2>&1 | tee "$VS_RESULTS/regress.log" || rc=$?
-	# "test x ... ok" up to PostgreSQL 15, "ok 1 - x" (TAP) from 16 on
+	# "test x ... ok" up to PostgreSQL 15, TAP lines ("ok 3 - x",
+	# "not ok 4 - x", "+" in a parallel group) from 16 on
 	local ok failed
-	ok=$(grep -cE '\.\.\. ok|^ok [0-9]+ +[-+] ' "$VS_RESULTS/regress.log" || true)
-	failed=$(grep -cE '\.\.\. FAILED|^not ok [0-9]+ +[-+] ' "$VS_RESULTS/regress.log" || true)
+	ok=$(grep -cE '\.\.\. ok|^ok [0-9]+ ' "$VS_RESULTS/regress.log" || true)
+	failed=$(grep -cE '\.\.\. FAILED|^not ok [0-9]+ ' "$VS_RESULTS/regress.log" || true)
 	# every listed test must have run: one that did not is a failure
 	if ((ok + failed < ${#tests[@]})); then
 		echo "FAILED: pg_regress reported $((ok + failed)) of the ${#tests[@]} tests in REGRESS"
