@@ -9,7 +9,8 @@ checkout itself):
   3. runs the suites in order (test/scripts/run_tests.sh with one
      VS_TEST_STEPS each, so every suite runs exactly as in `make test`:
      pg_regress gets one temp instance per mutation), stopping at the first
-     suite that fails: the mutation is then KILLED by that suite,
+     suite that fails: the mutation is then KILLED by that suite.  The tap
+     suite runs every TAP file but the two 60-second loads (TAP_SKIP),
   4. restores the file.
 The C unit tests (step unit) link the core only, so they run only for
 mutations under src/core/, and only after every SQL-level suite let the
@@ -49,7 +50,10 @@ import time
 
 ROOT = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 MUTATIONS = os.path.join(ROOT, "test", "mutation", "mutations")
-DEFAULT_SUITES = "regress readme bench clients unit"
+DEFAULT_SUITES = "regress readme bench clients tap unit"
+# TAP files left out of the tap suite: the two 60-second pgbench loads
+# (their consistency checks are the regression tests' oracles again)
+TAP_SKIP = ("t/010_concurrency.pl", "t/011_crash_restart.pl")
 FIELDS = ("file", "after", "find", "replace", "why")
 
 
@@ -152,10 +156,25 @@ def apply(m, tree):
     return restore, rel, i + 1
 
 
+def end_group(p):
+    """SIGTERM to p's process group (run_tests.sh then stops its servers
+    and removes its files), SIGKILL 60 s later if it is still there."""
+    for sig, grace in ((signal.SIGTERM, 60), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(p.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            p.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
 def run(cmd, log, cwd=None, env=None, timeout=None):
-    """Run cmd with output to the file log; returns (status, seconds).  On
-    timeout its whole process group gets SIGTERM (run_tests.sh then stops
-    its servers and removes its files), and SIGKILL 60 s later."""
+    """Run cmd in a process group of its own with output to the file log;
+    returns (status, seconds).  On timeout, or when this script is
+    interrupted, the whole group is ended."""
     start = time.time()
     with open(log, "ab") as out:
         p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
@@ -164,17 +183,15 @@ def run(cmd, log, cwd=None, env=None, timeout=None):
             rc = p.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             rc = "timeout"
-            for sig, grace in ((signal.SIGTERM, 60), (signal.SIGKILL, 10)):
-                try:
-                    os.killpg(p.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    p.wait(timeout=grace)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
+            end_group(p)
+        except BaseException:
+            end_group(p)
+            raise
     return rc, time.time() - start
+
+
+def interrupted(signum, frame):
+    raise KeyboardInterrupt("signal %d" % signum)
 
 
 def stop_servers(tree):
@@ -233,6 +250,9 @@ class Runner:
         self.env["MAKEFLAGS"] = (self.env.get("MAKEFLAGS", "") + " with_llvm=no").strip()
         self.env["VS_QUIET"] = "1"
         self.env.pop("VS_TEST_STEPS", None)
+        self.env["VS_TAP_FILES"] = " ".join(
+            sorted("t/" + f for f in os.listdir(os.path.join(tree, "test", "t"))
+                   if f.endswith(".pl") and "t/" + f not in TAP_SKIP))
         self.env.pop("VS_KEEP_WORK", None)
         # the suites' temp dirs (clusters, results) inside the scratch copy,
         # out of reach of anything that tidies /tmp
@@ -289,6 +309,8 @@ def main():
                     help="the checkout to mutate (default: the one holding this script); "
                          "the mutations list is always this script's")
     args = ap.parse_args()
+    # SIGTERM as SIGINT: the scratch copy and its servers are cleaned up
+    signal.signal(signal.SIGTERM, interrupted)
 
     muts = parse(MUTATIONS)
     if args.only:
@@ -427,4 +449,8 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt as e:
+        print("interrupted (%s): the scratch copy and its servers are gone" % (e or "SIGINT"))
+        sys.exit(130)
