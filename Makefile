@@ -6,6 +6,7 @@ OBJS = \
 	src/core/dayset_core.o \
 	src/core/ck_siphash.o \
 	src/core/ck_unitset.o \
+	src/core/ck_runs.o \
 	src/core/ck_ptable.o \
 	src/core/ck_noise.o \
 	src/core/ck_suppress.o \
