@@ -17,6 +17,7 @@ OBJS = \
 	src/streak_window.o \
 	src/privacy_settings.o \
 	src/privacy_secret.o \
+	src/unit_state.o \
 	src/safe_count.o \
 	src/suppress.o
 
@@ -50,7 +51,7 @@ REGRESS_OPTS = --load-extension=$(EXTENSION)
 .DEFAULT_GOAL := all
 
 # PGXS does not track header dependencies: a changed struct must rebuild all.
-$(OBJS): src/pg_compat.h src/viewstats.h src/privacy.h $(wildcard src/core/*.h)
+$(OBJS): src/pg_compat.h src/viewstats.h src/privacy.h src/unit_state.h $(wildcard src/core/*.h)
 
 .PHONY: demo test unit bench matrix
 # Both set up everything themselves (apt, build, private install in
