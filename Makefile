@@ -19,6 +19,7 @@ OBJS = \
 	src/privacy_secret.o \
 	src/unit_state.o \
 	src/safe_count.o \
+	src/unit_support.o \
 	src/suppress.o
 
 PG_CPPFLAGS = -I$(srcdir)/src
@@ -43,7 +44,8 @@ REGRESS = \
 	privacy_cells \
 	privacy_perturb \
 	privacy_dp \
-	privacy_roles
+	privacy_roles \
+	privacy_scale
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 # ---- Orchestration (scripts under test/scripts) ----

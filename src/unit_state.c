@@ -17,10 +17,12 @@
  * Reading back.  The final functions need the number of distinct units
  * and the sum of their record keys: a k-way merge of every run (core
  * ck_merge_runs), merging at most fan_in tapes at a time so the read
- * buffers also fit the budget.  The result is kept as one run (a frozen
- * tape, readable again, or an array), so a second final function on the
- * same state (suppressed_count and perturbed_count share one) and a window
- * frame that grows after a final call see the same set.
+ * buffers also fit the budget.  The result is kept as one run (an array,
+ * or a tape), so a second final function on the same state
+ * (suppressed_count and perturbed_count share one) and a window frame that
+ * grows after a final call see the same set.  A tape is read once, its
+ * blocks freed as they are read, so a run read again is copied to a new
+ * tape as it is read: the disk holds each unit about once.
  *
  * Temporary files.  The tapes' file belongs to the current resource owner,
  * which closes and deletes it if the query fails or is cancelled.  When the
@@ -55,7 +57,6 @@ typedef enum RunKind
 struct UnitRun
 {
 	RunKind		kind;
-	bool		frozen;			/* RUN_TAPE: can be read again */
 	uint64		n;				/* values */
 	uint64	   *mem;
 	const uint8 *le;
@@ -343,7 +344,7 @@ replace_runs(UnitState *st, const bool *take, UnitRun out)
 /*
  * Make the state one run holding all its units: the table's, sorted, and
  * every run's, merged.  Tapes are merged fan_in at a time; the result goes
- * to memory if it fits half the budget, else to a frozen tape.
+ * to memory if it fits half the budget, else to a tape.
  */
 static void
 consolidate(UnitState *st)
@@ -371,9 +372,7 @@ consolidate(UnitState *st)
 		st->run_mem += n * sizeof(uint64);
 		ck_set_init(&st->set);
 	}
-	if (st->nruns == 1 &&
-		(st->runs[0].kind == RUN_MEM ||
-		 (st->runs[0].kind == RUN_TAPE && st->runs[0].frozen)))
+	if (st->nruns == 1 && st->runs[0].kind != RUN_LE)
 		return;
 
 	for (;;)
@@ -434,19 +433,36 @@ consolidate(UnitState *st)
 	out.n = sink.n;
 	out.mem = sink.mem;
 	out.tape = sink.tape;
-	if (out.kind == RUN_TAPE)
-	{
-		MemoryContext old = MemoryContextSwitchTo(st->cxt);
-
-		LogicalTapeFreeze(out.tape, NULL);
-		MemoryContextSwitchTo(old);
-		out.frozen = true;
-	}
 	replace_runs(st, take, out);
 	if (out.kind == RUN_MEM)
 		st->run_mem += out.n * sizeof(uint64);
 	pfree(in);
 	pfree(take);
+}
+
+/*
+ * Read the state's one run (after consolidate) into sink.  A tape is
+ * copied to a new one as it is read, so the state keeps its units.
+ */
+static void
+read_run(UnitState *st, MergeSink *sink)
+{
+	UnitRun    *r = &st->runs[0];
+	UnitRun		out;
+	bool		take = true;
+
+	Assert(st->nruns == 1);
+	if (r->kind != RUN_TAPE)
+	{
+		merge_into(st, &r, 1, sink);
+		return;
+	}
+	memset(&out, 0, sizeof(out));
+	out.kind = RUN_TAPE;
+	out.n = r->n;
+	out.tape = sink->tape = new_tape(st);
+	merge_into(st, &r, 1, sink);
+	replace_runs(st, &take, out);
 }
 
 uint64
@@ -465,7 +481,6 @@ unit_state_cell_key(UnitState *st, ck_sipkey key)
 {
 	ck_tally	t;
 	MergeSink	sink;
-	UnitRun    *r;
 
 	if (st->distinct)
 		return st->distinct_key;
@@ -476,8 +491,7 @@ unit_state_cell_key(UnitState *st, ck_sipkey key)
 	memset(&sink, 0, sizeof(sink));
 	sink.st = st;
 	sink.tally = &t;
-	r = &st->runs[0];
-	merge_into(st, &r, 1, &sink);
+	read_run(st, &sink);
 	return t.cell_key;
 }
 
@@ -579,11 +593,11 @@ unit_state_combine(UnitState *dst, UnitState *src)
 	}
 }
 
-/* A serialized state holding run r's values. */
+/* A serialized state holding run r's values (r: NULL for the state's run). */
 static bytea *
 serialize_run(UnitState *st, UnitRun *r)
 {
-	uint64		n = r->n;
+	uint64		n = r ? r->n : st->runs[0].n;
 	bytea	   *out;
 	ck_le_writer w;
 	MergeSink	sink;
@@ -599,7 +613,10 @@ serialize_run(UnitState *st, UnitRun *r)
 	memset(&sink, 0, sizeof(sink));
 	sink.st = st;
 	sink.le = &w;
-	merge_into(st, &r, 1, &sink);
+	if (r)
+		merge_into(st, &r, 1, &sink);
+	else
+		read_run(st, &sink);
 	return out;
 }
 
@@ -619,7 +636,7 @@ unit_state_serialize(UnitState *st)
 	if (st->nruns > 0)
 	{
 		consolidate(st);
-		return serialize_run(st, &st->runs[0]);
+		return serialize_run(st, NULL);
 	}
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.kind = RUN_MEM;
