@@ -72,7 +72,7 @@ unit:
 # [ONLY=groups] [WORK_MEM=size] [HASH_MEM_MULTIPLIER=x]; see README, Performance.
 bench:
 	@SCALE="$(SCALE)" RUNS="$(RUNS)" SEED="$(SEED)" SECTIONS="$(SECTIONS)" \
-		ONLY="$(ONLY)" WORK_MEM="$(WORK_MEM)" \
+		ONLY="$(ONLY)" WORK_MEM="$(WORK_MEM)" SCALE_UNITS="$(SCALE_UNITS)" \
 		HASH_MEM_MULTIPLIER="$(HASH_MEM_MULTIPLIER)" bash test/bench/bench.sh
 
 # The tests against each PostgreSQL major in a cached Debian chroot (root
