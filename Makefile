@@ -73,6 +73,7 @@ unit:
 bench:
 	@SCALE="$(SCALE)" RUNS="$(RUNS)" SEED="$(SEED)" SECTIONS="$(SECTIONS)" \
 		ONLY="$(ONLY)" WORK_MEM="$(WORK_MEM)" SCALE_UNITS="$(SCALE_UNITS)" \
+		SCALE_GROUPS="$(SCALE_GROUPS)" \
 		HASH_MEM_MULTIPLIER="$(HASH_MEM_MULTIPLIER)" bash test/bench/bench.sh
 
 # The tests against each PostgreSQL major in a cached Debian chroot (root

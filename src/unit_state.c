@@ -44,6 +44,9 @@
 #define MIN_FAN_IN	6
 #define MAX_FAN_IN	512
 
+/* a serialized state is one bytea: at most 1 GB */
+#define MAX_PARTIAL_UNITS	((uint64) (MaxAllocSize - VARHDRSZ - CK_STATE_HDRSZ) / 8)
+
 /* the table's largest size: 2^26 slots, 512 MB, below the set's own limit */
 #define MAX_LOG2CAP	26
 
@@ -602,8 +605,14 @@ serialize_run(UnitState *st, UnitRun *r)
 	ck_le_writer w;
 	MergeSink	sink;
 
-	if (n > (MaxAllocSize - VARHDRSZ - CK_STATE_HDRSZ) / 8)
-		viewstats_ck_report(CK_ERR_TOO_LARGE);
+	if (n > MAX_PARTIAL_UNITS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a partial state of %llu distinct units is too large to pass on",
+						(unsigned long long) n),
+				 errdetail("A parallel worker's or a partition's partial state may hold at most %llu distinct units.",
+						   (unsigned long long) MAX_PARTIAL_UNITS),
+				 errhint("The planner expected fewer rows. Run ANALYZE, or set max_parallel_workers_per_gather to 0 and enable_partitionwise_aggregate to off for this query.")));
 	out = palloc(VARHDRSZ + CK_STATE_HDRSZ + n * 8);
 	SET_VARSIZE(out, VARHDRSZ + CK_STATE_HDRSZ + n * 8);
 	ck_state_write_header(&st->p, n, (uint8 *) VARDATA(out));

@@ -665,7 +665,7 @@ class Bench:
                                  "met" if g is not None and g < limit_kb else "MISSED"))
 
         # many small groups: 1M groups of 10 units, from a table
-        ngroups = max(units // 100, 1000)
+        ngroups = a.scale_groups
         self.say()
         self.say(f"{ngroups:,} groups of 10 units ({ngroups * 10:,} rows, an unlogged table), "
                  f"same settings, {a.runs} runs each in one backend, medians.")
@@ -828,6 +828,8 @@ def main():
     ap.add_argument("--sections", default="serial,parallel,scaling,memory,rollup,scale")
     ap.add_argument("--scale-units", type=int, default=100_000_000,
                     help="distinct units in the scale section's one group")
+    ap.add_argument("--scale-groups", type=int, default=1_000_000,
+                    help="groups of 10 units in the scale section's second part")
     ap.add_argument("--only", default="", help="comma-separated group keys")
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
     ap.add_argument("--smoke", action="store_true",
@@ -837,6 +839,7 @@ def main():
         a.runs = 1
     if a.smoke:
         a.scale_units = min(a.scale_units, 20000)
+        a.scale_groups = min(a.scale_groups, 1000)
     started = datetime.datetime.now()
     b = Bench(a)
     info = machine_info(b.sess)
