@@ -191,8 +191,13 @@ unit_transfn(FunctionCallInfo fcinfo, int threshold_arg, int epsilon_arg,
 	UnitHashCache *hc = unit_hash_cache(fcinfo);
 	UnitState  *st;
 
-	st = PG_ARGISNULL(0) ? unit_state_new(aggcxt, called_distinct(fcinfo)) :
-		(UnitState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(0))
+	{
+		st = unit_state_new(aggcxt, called_distinct(fcinfo));
+		st->reread = AggCheckCallContext(fcinfo, NULL) == AGG_CONTEXT_WINDOW;
+	}
+	else
+		st = (UnitState *) PG_GETARG_POINTER(0);
 	if (threshold_arg >= 0)
 		set_param(&st->p, CK_PARAM_THRESHOLD,
 				  viewstats_threshold_arg(fcinfo, threshold_arg));

@@ -9,8 +9,9 @@
  * and in the leader alike.  Its table stops growing where the table and its
  * next doubling would pass two thirds of the budget; a full table is
  * sorted in place (core ck_set_sorted) and written to a logical tape
- * (utils/logtape.h, the temporary files hash aggregation spills to), and
- * starts again empty.  The combine function keeps the partial states it is
+ * (utils/logtape.h, the temporary files hash aggregation spills to).  Its
+ * memory then serves as a plain buffer of hashes, sorted, rid of repeats
+ * and written as a run whenever it fills.  The combine function keeps the partial states it is
  * given as sorted runs, in memory while they fit the budget and on tape
  * past it, and never builds a hash table from them.
  *
@@ -21,8 +22,8 @@
  * or a tape), so a second final function on the same state
  * (suppressed_count and perturbed_count share one) and a window frame that
  * grows after a final call see the same set.  A tape is read once, its
- * blocks freed as they are read, so a run read again is copied to a new
- * tape as it is read: the disk holds each unit about once.
+ * blocks freed as they are read, so a run that may be read again (in a
+ * window frame) is copied to a new tape as it is read.
  *
  * Temporary files.  The tapes' file belongs to the current resource owner,
  * which closes and deletes it if the query fails or is cancelled.  When the
@@ -163,13 +164,18 @@ release_run(UnitState *st, UnitRun *r)
 		st->run_mem -= r->n * sizeof(uint64);
 		pfree(r->mem);
 	}
-	else if (r->kind == RUN_TAPE)
+	else if (r->kind == RUN_TAPE && r->tape != NULL)
 		LogicalTapeClose(r->tape);
 	r->mem = NULL;
 	r->tape = NULL;
 }
 
-/* A table that reached its largest size becomes a run on tape. */
+/*
+ * A table that reached its largest size becomes a run on tape.  The group
+ * is known to be large then, so its slot array becomes a plain buffer:
+ * appending and sorting a full buffer costs less than probing a table
+ * larger than the cache, and duplicates are dropped after the sort.
+ */
 static void
 spill_table(UnitState *st)
 {
@@ -181,7 +187,29 @@ spill_table(UnitState *st)
 	t = new_tape(st);
 	tape_write(st, t, vals, n);
 	add_run(st, RUN_TAPE, n)->tape = t;
-	ck_set_clear(&st->set);
+	st->buf = st->set.slots;
+	st->bufcap = st->set.cap;
+	st->nbuf = 0;
+	ck_set_init(&st->set);
+}
+
+/* Sort the buffer, drop repeats; returns the values left at st->buf. */
+static Size
+sort_buffer(UnitState *st)
+{
+	ck_sort_u64(st->buf, st->nbuf);
+	return ck_dedup_sorted(st->buf, st->nbuf);
+}
+
+static void
+spill_buffer(UnitState *st)
+{
+	Size		n = sort_buffer(st);
+	LogicalTape *t = new_tape(st);
+
+	tape_write(st, t, st->buf, n);
+	add_run(st, RUN_TAPE, n)->tape = t;
+	st->nbuf = 0;
 }
 
 void
@@ -190,8 +218,19 @@ unit_state_add(UnitState *st, uint64 h)
 	MemoryContext old;
 	ck_status	s;
 
+	if (st->buf != NULL)
+	{
+		st->buf[st->nbuf++] = h;
+		if (unlikely(st->nbuf == st->bufcap))
+			spill_buffer(st);
+		return;
+	}
 	if (unlikely(ck_set_full(&st->set, st->max_log2cap)))
+	{
 		spill_table(st);
+		unit_state_add(st, h);
+		return;
+	}
 	old = MemoryContextSwitchTo(st->cxt);
 	s = ck_set_add(&st->set, h);
 	MemoryContextSwitchTo(old);
@@ -255,7 +294,11 @@ reader_init(RunReader *rr, UnitState *st, UnitRun *src)
 			break;
 		case RUN_TAPE:
 			{
-				MemoryContext old = MemoryContextSwitchTo(st->cxt);
+				MemoryContext old;
+
+				if (src->tape == NULL)
+					elog(ERROR, "viewstats: a unit state was read after its last read");
+				old = MemoryContextSwitchTo(st->cxt);
 
 				LogicalTapeRewindForRead(src->tape, BLCKSZ);
 				MemoryContextSwitchTo(old);
@@ -362,6 +405,16 @@ consolidate(UnitState *st)
 				k;
 	bool		any_tape;
 
+	if (st->buf != NULL)
+	{
+		/* the sorted buffer becomes a run, owning its memory */
+		UnitRun    *r = add_run(st, RUN_MEM, sort_buffer(st));
+
+		r->mem = st->buf;
+		st->run_mem += r->n * sizeof(uint64);
+		st->buf = NULL;
+		st->nbuf = st->bufcap = 0;
+	}
 	if (ck_set_count(&st->set) > 0)
 	{
 		const uint64_t *vals;
@@ -444,11 +497,12 @@ consolidate(UnitState *st)
 }
 
 /*
- * Read the state's one run (after consolidate) into sink.  A tape is
- * copied to a new one as it is read, so the state keeps its units.
+ * Read the state's one run (after consolidate) into sink.  A tape is read
+ * once, its blocks freed as they are read: when keep, it is copied to a new
+ * tape as it is read; otherwise it is used up, and only its count stays.
  */
 static void
-read_run(UnitState *st, MergeSink *sink)
+read_run(UnitState *st, MergeSink *sink, bool keep)
 {
 	UnitRun    *r = &st->runs[0];
 	UnitRun		out;
@@ -458,6 +512,13 @@ read_run(UnitState *st, MergeSink *sink)
 	if (r->kind != RUN_TAPE)
 	{
 		merge_into(st, &r, 1, sink);
+		return;
+	}
+	if (!keep)
+	{
+		merge_into(st, &r, 1, sink);
+		LogicalTapeClose(r->tape);
+		r->tape = NULL;
 		return;
 	}
 	memset(&out, 0, sizeof(out));
@@ -494,7 +555,8 @@ unit_state_cell_key(UnitState *st, ck_sipkey key)
 	memset(&sink, 0, sizeof(sink));
 	sink.st = st;
 	sink.tally = &t;
-	read_run(st, &sink);
+	/* only a window frame reads a state again for its cell key */
+	read_run(st, &sink, st->reread);
 	return t.cell_key;
 }
 
@@ -586,6 +648,17 @@ unit_state_combine(UnitState *dst, UnitState *src)
 		append_values(dst, v, NULL, n);
 		pfree(v);
 	}
+	if (src->nbuf > 0)
+	{
+		uint64	   *v = palloc_extended(src->nbuf * sizeof(uint64), MCXT_ALLOC_HUGE);
+		Size		n;
+
+		memcpy(v, src->buf, src->nbuf * sizeof(uint64));
+		ck_sort_u64(v, src->nbuf);
+		n = ck_dedup_sorted(v, src->nbuf);
+		append_values(dst, v, NULL, n);
+		pfree(v);
+	}
 	for (i = 0; i < src->nruns; i++)
 	{
 		UnitRun    *r = &src->runs[i];
@@ -625,7 +698,7 @@ serialize_run(UnitState *st, UnitRun *r)
 	if (r)
 		merge_into(st, &r, 1, &sink);
 	else
-		read_run(st, &sink);
+		read_run(st, &sink, true);	/* a shared state is serialized twice */
 	return out;
 }
 

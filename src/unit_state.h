@@ -28,6 +28,10 @@ typedef struct UnitState
 	bool		distinct;		/* DISTINCT form: only the fields below */
 	uint32		distinct_key;	/* its cell key so far */
 	uint64		distinct_count;
+	/* after the first spill, the table's memory as a buffer of hashes */
+	uint64	   *buf;
+	Size		nbuf;
+	Size		bufcap;
 	/* past the table: sorted runs in memory or on tape */
 	int			nruns;
 	int			maxruns;
@@ -37,6 +41,7 @@ typedef struct UnitState
 	MemoryContext cxt;			/* the aggregate context it lives in */
 	Size		budget;			/* bytes of memory it may use */
 	int			max_log2cap;	/* the table's largest size */
+	bool		reread;			/* a window aggregate's: read more than once */
 } UnitState;
 
 extern UnitState *unit_state_new(MemoryContext cxt, bool distinct);

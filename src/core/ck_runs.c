@@ -3,10 +3,11 @@
  *		Sorting, merging and tallying sorted runs of unit hashes (see
  *		ck_runs.h): the spill to disk and the combine of parallel states.
  *
- * The sort is an introsort (quicksort, heapsort past 2 log2 n levels,
+ * The sort is a most-significant-byte radix sort down to a few thousand
+ * values, then an introsort (quicksort, heapsort past 2 log2 n levels,
  * insertion sort for short ranges): in place, O(n log n) whatever the
- * values, since an analyst chooses the units and so, in effect, the order a
- * table holds them in.  The merge keeps the runs' heads in a binary heap
+ * values, since an analyst chooses the units and so, in effect, their
+ * hashes.  The merge keeps the runs' heads in a binary heap
  * and drops a value equal to the last one emitted: runs are each strictly
  * increasing, so duplicates can only come from different runs.
  */
@@ -134,8 +135,8 @@ intro_sort(uint64_t *v, size_t n, int depth)
 	insertion_sort(v, n);
 }
 
-void
-ck_sort_u64(uint64_t *v, size_t n)
+static void
+intro_sort_all(uint64_t *v, size_t n)
 {
 	int			depth = 0;
 	size_t		m;
@@ -143,6 +144,84 @@ ck_sort_u64(uint64_t *v, size_t n)
 	for (m = n; m > 1; m >>= 1)
 		depth += 2;
 	intro_sort(v, n, depth);
+}
+
+/*
+ * Most significant digit first: an in-place 256-way distribution on the
+ * byte at shift (American flag sort), then each bucket the same way on the
+ * next byte, down to RADIX_MIN values, which introsort takes.  Unit hashes
+ * are uniform, so the first passes leave buckets that fit the cache;
+ * whatever the values, each level is linear and the last is O(n log n).
+ */
+#define RADIX_MIN	4096
+
+static void
+radix_sort(uint64_t *v, size_t n, int shift)
+{
+	size_t		count[256] = {0};
+	size_t		head[256];
+	size_t		tail[256];
+	size_t		i,
+				pos = 0;
+	int			b;
+
+	if (n < RADIX_MIN || shift < 0)
+	{
+		intro_sort_all(v, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		count[(v[i] >> shift) & 0xFF]++;
+	for (b = 0; b < 256; b++)
+	{
+		head[b] = pos;
+		pos += count[b];
+		tail[b] = pos;
+	}
+	for (b = 0; b < 256; b++)
+	{
+		while (head[b] < tail[b])
+		{
+			uint64_t	x = v[head[b]];
+			int			d = (int) ((x >> shift) & 0xFF);
+
+			/* carry x to its bucket, taking what was there, until home */
+			while (d != b)
+			{
+				uint64_t	t = v[head[d]];
+
+				v[head[d]++] = x;
+				x = t;
+				d = (int) ((x >> shift) & 0xFF);
+			}
+			v[head[b]++] = x;
+		}
+	}
+	pos = 0;
+	for (b = 0; b < 256; b++)
+	{
+		if (count[b] > 1)
+			radix_sort(v + pos, count[b], shift - 8);
+		pos += count[b];
+	}
+}
+
+void
+ck_sort_u64(uint64_t *v, size_t n)
+{
+	radix_sort(v, n, 56);
+}
+
+size_t
+ck_dedup_sorted(uint64_t *v, size_t n)
+{
+	size_t		i,
+				k = 0;
+
+	for (i = 0; i < n; i++)
+		if (k == 0 || v[k - 1] != v[i])
+			v[k++] = v[i];
+	return k;
 }
 
 /* ---- runs ---- */
@@ -154,6 +233,13 @@ ck_run_array(ck_run *r, const uint64_t *v, size_t n)
 	r->v = v;
 	r->n = n;
 }
+
+/* a host that stores uint64_t little-endian copies serialized values as is */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define CK_HOST_LE 1
+#else
+#define CK_HOST_LE 0
+#endif
 
 static inline uint64_t
 load_le64(const uint8_t *p)
@@ -173,8 +259,11 @@ le_fill(ck_run *run)
 	size_t		k = r->left < r->blockcap ? (size_t) r->left : r->blockcap;
 	size_t		i;
 
-	for (i = 0; i < k; i++)
-		r->buf[i] = load_le64(r->bytes + 8 * i);
+	if (CK_HOST_LE)
+		memcpy(r->buf, r->bytes, 8 * k);
+	else
+		for (i = 0; i < k; i++)
+			r->buf[i] = load_le64(r->bytes + 8 * i);
 	r->bytes += 8 * k;
 	r->left -= k;
 	run->v = r->buf;
@@ -380,6 +469,12 @@ ck_le_writer_emit(void *ctx, const uint64_t *v, size_t n)
 
 	if (n > w->cap - w->pos)
 		return CK_ERR_TOO_LARGE;
+	if (CK_HOST_LE)
+	{
+		memcpy(w->out + 8 * w->pos, v, 8 * n);
+		w->pos += n;
+		return CK_OK;
+	}
 	for (i = 0; i < n; i++)
 	{
 		uint8_t    *p = w->out + 8 * (w->pos + i);

@@ -27,6 +27,9 @@
 /* Sort v[0..n) ascending, in place, with no memory besides the stack. */
 extern void ck_sort_u64(uint64_t *v, size_t n);
 
+/* Drop repeats from sorted v[0..n), in place; returns the values left. */
+extern size_t ck_dedup_sorted(uint64_t *v, size_t n);
+
 /*
  * Sort the set's values into the front of its own slot array, in place.
  * *vals then points at them, ascending, *n of them; the set is no longer a

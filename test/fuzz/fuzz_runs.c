@@ -95,19 +95,66 @@ collect_emit(void *ctx, const uint64_t *v, size_t n)
 	return CK_OK;
 }
 
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *) a,
+				y = *(const uint64_t *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Short inputs sort as they are; with the first byte odd, the values are
+ * spread over up to 12,000 (past the radix sort's cut-over to introsort),
+ * each one masked and shifted by the input, and checked against qsort.
+ */
 static void
 fuzz_sort(fuzz_input *in)
 {
-	uint64_t	v[MAX_RUN_LEN * 4],
-				w[MAX_RUN_LEN * 4];
-	size_t		n = 0;
+	static uint64_t v[12000],
+				w[12000];
+	uint64_t	base[MAX_RUN_LEN];
+	size_t		n = 0,
+				m = 0,
+				k;
+	bool		big = fuzz_u8(in) & 1;
+	uint64_t	mask;
+	int			shift;
 
-	while (!fuzz_done(in) && n < MAX_RUN_LEN * 4)
-		v[n++] = pick_value(in);
+	if (!big)
+	{
+		while (!fuzz_done(in) && n < MAX_RUN_LEN * 4)
+			v[n++] = pick_value(in);
+		memcpy(w, v, n * sizeof(uint64_t));
+		ck_sort_u64(v, n);
+		naive_sort(w, n);
+		FUZZ_CHECK(n == 0 || memcmp(v, w, n * sizeof(uint64_t)) == 0);
+		return;
+	}
+	n = 4000 + fuzz_u16(in) % 8000;
+	mask = ((uint64_t) fuzz_u32(in) << 32) | fuzz_u32(in);
+	shift = fuzz_u8(in) % 64;
+	while (!fuzz_done(in) && m < MAX_RUN_LEN)
+		base[m++] = pick_value(in);
+	if (m == 0)
+		base[m++] = 0;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (base[i % m] ^ (((uint64_t) i * 0x9E3779B97F4A7C15ull) & mask)) << shift;
 	memcpy(w, v, n * sizeof(uint64_t));
 	ck_sort_u64(v, n);
-	naive_sort(w, n);
-	FUZZ_CHECK(n == 0 || memcmp(v, w, n * sizeof(uint64_t)) == 0);
+	qsort(w, n, sizeof(uint64_t), cmp_u64);
+	FUZZ_CHECK(memcmp(v, w, n * sizeof(uint64_t)) == 0);
+	/* repeats dropped: the distinct values of qsort's order, in order */
+	k = ck_dedup_sorted(v, n);
+	m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || w[i] != w[i - 1])
+		{
+			FUZZ_CHECK(m < k && v[m] == w[i]);
+			m++;
+		}
+	FUZZ_CHECK(m == k);
 }
 
 static void

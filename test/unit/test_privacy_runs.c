@@ -81,6 +81,13 @@ test_sort_u64(void)
 		qsort(w, n, sizeof(uint64_t), cmp_u64_plain);
 		ut_set_context("iteration %d, n %zu, shape %d", iter, n, shape);
 		CHECK(n == 0 || memcmp(v, w, n * sizeof(uint64_t)) == 0);
+		/* repeats dropped in place, as the oracle does */
+		{
+			size_t		k = ck_dedup_sorted(v, n);
+
+			CHECK_INT(k, oracle_distinct(w, n));
+			CHECK(k == 0 || memcmp(v, w, k * sizeof(uint64_t)) == 0);
+		}
 		free(v);
 		free(w);
 	}
