@@ -58,13 +58,27 @@ typedef enum RunKind
 	RUN_TAPE					/* a logical tape */
 } RunKind;
 
-struct UnitRun
+typedef struct UnitRun
 {
 	RunKind		kind;
 	uint64		n;				/* values */
 	uint64	   *mem;
 	const uint8 *le;
 	LogicalTape *tape;
+} UnitRun;
+
+/* Everything past the table, allocated with the first run. */
+struct UnitSpill
+{
+	uint64	   *buf;			/* after the first spill: the table's memory */
+	Size		nbuf;
+	Size		bufcap;
+	int			nruns;
+	int			maxruns;
+	UnitRun    *runs;
+	Size		run_mem;		/* bytes of runs held in memory */
+	LogicalTapeSet *tapes;		/* NULL until the first run on tape */
+	Size		budget;			/* bytes of memory the state may use */
 };
 
 static inline void
@@ -74,21 +88,63 @@ check_status(ck_status s)
 		viewstats_ck_report(s);
 }
 
+/*
+ * The memory budget, work_mem * hash_mem_multiplier, and the largest table
+ * that fits in it with its doubling (12 bytes a slot); recomputed only when
+ * the settings change, since a hash aggregate creates a state per group.
+ */
+static Size
+budget(int *max_log2cap)
+{
+	static int	last_work_mem = -1;
+	static double last_multiplier = -1;
+	static Size bytes;
+	static int	log2cap;
+
+	if (work_mem != last_work_mem || hash_mem_multiplier != last_multiplier)
+	{
+		bytes = get_hash_memory_limit();
+		log2cap = CK_SET_MIN_LOG2CAP;
+		while (log2cap < MAX_LOG2CAP && ((Size) 12 << (log2cap + 1)) <= bytes)
+			log2cap++;
+		last_work_mem = work_mem;
+		last_multiplier = hash_mem_multiplier;
+	}
+	if (max_log2cap)
+		*max_log2cap = log2cap;
+	return bytes;
+}
+
 UnitState *
 unit_state_new(MemoryContext cxt, bool distinct)
 {
 	UnitState  *st = MemoryContextAllocZero(cxt, sizeof(UnitState));
-	int			l = CK_SET_MIN_LOG2CAP;
+	int			l;
 
+	StaticAssertStmt(sizeof(UnitState) <= 128, "a unit state outgrew its 128-byte chunk");
 	ck_set_init(&st->set);
 	st->distinct = distinct;
 	st->cxt = cxt;
-	st->budget = get_hash_memory_limit();
-	/* the table and its doubling: 12 bytes a slot */
-	while (l < MAX_LOG2CAP && ((Size) 12 << (l + 1)) <= st->budget)
-		l++;
-	st->max_log2cap = l;
+	budget(&l);
+	st->max_log2cap = (int8) l;
 	return st;
+}
+
+static UnitSpill *
+spill_of(UnitState *st)
+{
+	if (st->sp == NULL)
+	{
+		st->sp = MemoryContextAllocZero(st->cxt, sizeof(UnitSpill));
+		st->sp->budget = budget(NULL);
+	}
+	return st->sp;
+}
+
+static inline int
+nruns(const UnitState *st)
+{
+	return st->sp ? st->sp->nruns : 0;
 }
 
 /* ---- runs ---- */
@@ -98,16 +154,17 @@ add_run(UnitState *st, RunKind kind, uint64 n)
 {
 	UnitRun    *r;
 
-	if (st->nruns == st->maxruns)
+	spill_of(st);
+	if (st->sp->nruns == st->sp->maxruns)
 	{
-		int			m = st->maxruns ? st->maxruns * 2 : 4;
+		int			m = st->sp->maxruns ? st->sp->maxruns * 2 : 4;
 
-		st->runs = st->runs ?
-			repalloc(st->runs, m * sizeof(UnitRun)) :
+		st->sp->runs = st->sp->runs ?
+			repalloc(st->sp->runs, m * sizeof(UnitRun)) :
 			MemoryContextAlloc(st->cxt, m * sizeof(UnitRun));
-		st->maxruns = m;
+		st->sp->maxruns = m;
 	}
-	r = &st->runs[st->nruns++];
+	r = &st->sp->runs[st->sp->nruns++];
 	memset(r, 0, sizeof(*r));
 	r->kind = kind;
 	r->n = n;
@@ -120,9 +177,9 @@ tapes_release(void *arg)
 	UnitState  *st = arg;
 
 	/* while aborting, the resource owner closes the file */
-	if (st->tapes != NULL && IsTransactionState())
-		LogicalTapeSetClose(st->tapes);
-	st->tapes = NULL;
+	if (st->sp->tapes != NULL && IsTransactionState())
+		LogicalTapeSetClose(st->sp->tapes);
+	st->sp->tapes = NULL;
 }
 
 /* A new tape for writing, in the state's context. */
@@ -132,16 +189,17 @@ new_tape(UnitState *st)
 	MemoryContext old = MemoryContextSwitchTo(st->cxt);
 	LogicalTape *t;
 
-	if (st->tapes == NULL)
+	spill_of(st);
+	if (st->sp->tapes == NULL)
 	{
 		MemoryContextCallback *cb = palloc(sizeof(MemoryContextCallback));
 
-		st->tapes = LogicalTapeSetCreate(false, NULL, -1);
+		st->sp->tapes = LogicalTapeSetCreate(false, NULL, -1);
 		cb->func = tapes_release;
 		cb->arg = st;
 		MemoryContextRegisterResetCallback(st->cxt, cb);
 	}
-	t = LogicalTapeCreate(st->tapes);
+	t = LogicalTapeCreate(st->sp->tapes);
 	MemoryContextSwitchTo(old);
 	return t;
 }
@@ -161,7 +219,7 @@ release_run(UnitState *st, UnitRun *r)
 {
 	if (r->kind == RUN_MEM)
 	{
-		st->run_mem -= r->n * sizeof(uint64);
+		st->sp->run_mem -= r->n * sizeof(uint64);
 		pfree(r->mem);
 	}
 	else if (r->kind == RUN_TAPE && r->tape != NULL)
@@ -187,18 +245,18 @@ spill_table(UnitState *st)
 	t = new_tape(st);
 	tape_write(st, t, vals, n);
 	add_run(st, RUN_TAPE, n)->tape = t;
-	st->buf = st->set.slots;
-	st->bufcap = st->set.cap;
-	st->nbuf = 0;
+	st->sp->buf = st->set.slots;
+	st->sp->bufcap = st->set.cap;
+	st->sp->nbuf = 0;
 	ck_set_init(&st->set);
 }
 
-/* Sort the buffer, drop repeats; returns the values left at st->buf. */
+/* Sort the buffer, drop repeats; returns the values left at st->sp->buf. */
 static Size
 sort_buffer(UnitState *st)
 {
-	ck_sort_u64(st->buf, st->nbuf);
-	return ck_dedup_sorted(st->buf, st->nbuf);
+	ck_sort_u64(st->sp->buf, st->sp->nbuf);
+	return ck_dedup_sorted(st->sp->buf, st->sp->nbuf);
 }
 
 static void
@@ -207,9 +265,9 @@ spill_buffer(UnitState *st)
 	Size		n = sort_buffer(st);
 	LogicalTape *t = new_tape(st);
 
-	tape_write(st, t, st->buf, n);
+	tape_write(st, t, st->sp->buf, n);
 	add_run(st, RUN_TAPE, n)->tape = t;
-	st->nbuf = 0;
+	st->sp->nbuf = 0;
 }
 
 void
@@ -218,10 +276,10 @@ unit_state_add(UnitState *st, uint64 h)
 	MemoryContext old;
 	ck_status	s;
 
-	if (st->buf != NULL)
+	if (st->sp != NULL && st->sp->buf != NULL)
 	{
-		st->buf[st->nbuf++] = h;
-		if (unlikely(st->nbuf == st->bufcap))
+		st->sp->buf[st->sp->nbuf++] = h;
+		if (unlikely(st->sp->nbuf == st->sp->bufcap))
 			spill_buffer(st);
 		return;
 	}
@@ -364,7 +422,7 @@ static int
 fan_in(const UnitState *st)
 {
 	Size		per = BLCKSZ + sizeof(RunReader);
-	Size		f = st->budget / per;
+	Size		f = st->sp->budget / per;
 
 	return f < MIN_FAN_IN ? MIN_FAN_IN : f > MAX_FAN_IN ? MAX_FAN_IN : (int) f;
 }
@@ -376,14 +434,14 @@ replace_runs(UnitState *st, const bool *take, UnitRun out)
 	int			i,
 				k = 0;
 
-	for (i = 0; i < st->nruns; i++)
+	for (i = 0; i < st->sp->nruns; i++)
 	{
 		if (take[i])
-			release_run(st, &st->runs[i]);
+			release_run(st, &st->sp->runs[i]);
 		else
-			st->runs[k++] = st->runs[i];
+			st->sp->runs[k++] = st->sp->runs[i];
 	}
-	st->nruns = k;
+	st->sp->nruns = k;
 	*add_run(st, out.kind, out.n) = out;
 }
 
@@ -405,15 +463,16 @@ consolidate(UnitState *st)
 				k;
 	bool		any_tape;
 
-	if (st->buf != NULL)
+	spill_of(st);
+	if (st->sp->buf != NULL)
 	{
 		/* the sorted buffer becomes a run, owning its memory */
 		UnitRun    *r = add_run(st, RUN_MEM, sort_buffer(st));
 
-		r->mem = st->buf;
-		st->run_mem += r->n * sizeof(uint64);
-		st->buf = NULL;
-		st->nbuf = st->bufcap = 0;
+		r->mem = st->sp->buf;
+		st->sp->run_mem += r->n * sizeof(uint64);
+		st->sp->buf = NULL;
+		st->sp->nbuf = st->sp->bufcap = 0;
 	}
 	if (ck_set_count(&st->set) > 0)
 	{
@@ -425,28 +484,28 @@ consolidate(UnitState *st)
 		check_status(ck_set_sorted(&st->set, &vals, &n));
 		r = add_run(st, RUN_MEM, n);
 		r->mem = (uint64 *) vals;
-		st->run_mem += n * sizeof(uint64);
+		st->sp->run_mem += n * sizeof(uint64);
 		ck_set_init(&st->set);
 	}
-	if (st->nruns == 1 && st->runs[0].kind != RUN_LE)
+	if (st->sp->nruns == 1 && st->sp->runs[0].kind != RUN_LE)
 		return;
 
 	for (;;)
 	{
 		int			ntape = 0;
 
-		for (i = 0; i < st->nruns; i++)
-			ntape += st->runs[i].kind == RUN_TAPE;
+		for (i = 0; i < st->sp->nruns; i++)
+			ntape += st->sp->runs[i].kind == RUN_TAPE;
 		if (ntape <= f)
 			break;
 		/* merge the first f tapes into a new one */
-		take = palloc0(st->nruns * sizeof(bool));
+		take = palloc0(st->sp->nruns * sizeof(bool));
 		in = palloc(f * sizeof(UnitRun *));
-		for (i = 0, k = 0; i < st->nruns && k < f; i++)
-			if (st->runs[i].kind == RUN_TAPE)
+		for (i = 0, k = 0; i < st->sp->nruns && k < f; i++)
+			if (st->sp->runs[i].kind == RUN_TAPE)
 			{
 				take[i] = true;
-				in[k++] = &st->runs[i];
+				in[k++] = &st->sp->runs[i];
 			}
 		memset(&sink, 0, sizeof(sink));
 		sink.st = st;
@@ -463,19 +522,19 @@ consolidate(UnitState *st)
 
 	total = 0;
 	any_tape = false;
-	in = palloc(st->nruns * sizeof(UnitRun *));
-	take = palloc(st->nruns * sizeof(bool));
-	for (i = 0; i < st->nruns; i++)
+	in = palloc(st->sp->nruns * sizeof(UnitRun *));
+	take = palloc(st->sp->nruns * sizeof(bool));
+	for (i = 0; i < st->sp->nruns; i++)
 	{
-		total += st->runs[i].n;
-		any_tape |= st->runs[i].kind == RUN_TAPE;
-		in[i] = &st->runs[i];
+		total += st->sp->runs[i].n;
+		any_tape |= st->sp->runs[i].kind == RUN_TAPE;
+		in[i] = &st->sp->runs[i];
 		take[i] = true;
 	}
 	memset(&sink, 0, sizeof(sink));
 	memset(&out, 0, sizeof(out));
 	sink.st = st;
-	if (!any_tape && total * sizeof(uint64) <= st->budget / 2)
+	if (!any_tape && total * sizeof(uint64) <= st->sp->budget / 2)
 	{
 		sink.mem = MemoryContextAllocHuge(st->cxt, total * sizeof(uint64));
 		out.kind = RUN_MEM;
@@ -485,13 +544,13 @@ consolidate(UnitState *st)
 		sink.tape = new_tape(st);
 		out.kind = RUN_TAPE;
 	}
-	merge_into(st, in, st->nruns, &sink);
+	merge_into(st, in, st->sp->nruns, &sink);
 	out.n = sink.n;
 	out.mem = sink.mem;
 	out.tape = sink.tape;
 	replace_runs(st, take, out);
 	if (out.kind == RUN_MEM)
-		st->run_mem += out.n * sizeof(uint64);
+		st->sp->run_mem += out.n * sizeof(uint64);
 	pfree(in);
 	pfree(take);
 }
@@ -504,11 +563,11 @@ consolidate(UnitState *st)
 static void
 read_run(UnitState *st, MergeSink *sink, bool keep)
 {
-	UnitRun    *r = &st->runs[0];
+	UnitRun    *r = &st->sp->runs[0];
 	UnitRun		out;
 	bool		take = true;
 
-	Assert(st->nruns == 1);
+	Assert(st->sp->nruns == 1);
 	if (r->kind != RUN_TAPE)
 	{
 		merge_into(st, &r, 1, sink);
@@ -534,10 +593,10 @@ unit_state_count(UnitState *st)
 {
 	if (st->distinct)
 		return st->distinct_count;
-	if (st->nruns == 0)
+	if (nruns(st) == 0)
 		return ck_set_count(&st->set);
 	consolidate(st);
-	return st->runs[0].n;
+	return st->sp->runs[0].n;
 }
 
 uint32
@@ -548,7 +607,7 @@ unit_state_cell_key(UnitState *st, ck_sipkey key)
 
 	if (st->distinct)
 		return st->distinct_key;
-	if (st->nruns == 0)
+	if (nruns(st) == 0)
 		return ck_set_cell_key(&st->set, key);
 	consolidate(st);
 	ck_tally_init(&t, true, key);
@@ -590,7 +649,8 @@ append_values(UnitState *dst, const uint64 *v, const uint8 *le, uint64 n)
 
 	if (n == 0)
 		return;
-	if (dst->run_mem + n * sizeof(uint64) <= dst->budget)
+	spill_of(dst);
+	if (dst->sp->run_mem + n * sizeof(uint64) <= dst->sp->budget)
 	{
 		uint64	   *mem = MemoryContextAllocHuge(dst->cxt, n * sizeof(uint64));
 
@@ -606,7 +666,7 @@ append_values(UnitState *dst, const uint64 *v, const uint8 *le, uint64 n)
 		}
 		r = add_run(dst, RUN_MEM, n);
 		r->mem = mem;
-		dst->run_mem += n * sizeof(uint64);
+		dst->sp->run_mem += n * sizeof(uint64);
 	}
 	else
 	{
@@ -648,20 +708,20 @@ unit_state_combine(UnitState *dst, UnitState *src)
 		append_values(dst, v, NULL, n);
 		pfree(v);
 	}
-	if (src->nbuf > 0)
+	if (src->sp != NULL && src->sp->nbuf > 0)
 	{
-		uint64	   *v = palloc_extended(src->nbuf * sizeof(uint64), MCXT_ALLOC_HUGE);
+		uint64	   *v = palloc_extended(src->sp->nbuf * sizeof(uint64), MCXT_ALLOC_HUGE);
 		Size		n;
 
-		memcpy(v, src->buf, src->nbuf * sizeof(uint64));
-		ck_sort_u64(v, src->nbuf);
-		n = ck_dedup_sorted(v, src->nbuf);
+		memcpy(v, src->sp->buf, src->sp->nbuf * sizeof(uint64));
+		ck_sort_u64(v, src->sp->nbuf);
+		n = ck_dedup_sorted(v, src->sp->nbuf);
 		append_values(dst, v, NULL, n);
 		pfree(v);
 	}
-	for (i = 0; i < src->nruns; i++)
+	for (i = 0; i < nruns(src); i++)
 	{
-		UnitRun    *r = &src->runs[i];
+		UnitRun    *r = &src->sp->runs[i];
 
 		if (r->kind == RUN_TAPE)
 			elog(ERROR, "viewstats: cannot combine a state spilled to disk without serializing it");
@@ -673,7 +733,7 @@ unit_state_combine(UnitState *dst, UnitState *src)
 static bytea *
 serialize_run(UnitState *st, UnitRun *r)
 {
-	uint64		n = r ? r->n : st->runs[0].n;
+	uint64		n = r ? r->n : st->sp->runs[0].n;
 	bytea	   *out;
 	ck_le_writer w;
 	MergeSink	sink;
@@ -715,7 +775,7 @@ unit_state_serialize(UnitState *st)
 
 	if (st->distinct)
 		elog(ERROR, "viewstats: a DISTINCT count has no partial state");
-	if (st->nruns > 0)
+	if (nruns(st) > 0)
 	{
 		consolidate(st);
 		return serialize_run(st, NULL);

@@ -18,30 +18,20 @@
 
 #include "core/ck_runs.h"
 
-typedef struct UnitRun UnitRun;
-typedef struct LogicalTapeSet LogicalTapeSet;
+typedef struct UnitSpill UnitSpill;
 
+/* At most 128 bytes: a hash aggregate holds one per group. */
 typedef struct UnitState
 {
 	ck_unitset	set;
 	ck_params	p;
-	bool		distinct;		/* DISTINCT form: only the fields below */
-	uint32		distinct_key;	/* its cell key so far */
-	uint64		distinct_count;
-	/* after the first spill, the table's memory as a buffer of hashes */
-	uint64	   *buf;
-	Size		nbuf;
-	Size		bufcap;
-	/* past the table: sorted runs in memory or on tape */
-	int			nruns;
-	int			maxruns;
-	UnitRun    *runs;
-	Size		run_mem;		/* bytes of runs held in memory */
-	LogicalTapeSet *tapes;		/* NULL until the first run on tape */
 	MemoryContext cxt;			/* the aggregate context it lives in */
-	Size		budget;			/* bytes of memory it may use */
-	int			max_log2cap;	/* the table's largest size */
+	UnitSpill  *sp;				/* runs and buffer; NULL until the first run */
+	uint64		distinct_count; /* DISTINCT form: only these two */
+	uint32		distinct_key;	/* its cell key so far */
+	bool		distinct;
 	bool		reread;			/* a window aggregate's: read more than once */
+	int8		max_log2cap;	/* the table's largest size */
 } UnitState;
 
 extern UnitState *unit_state_new(MemoryContext cxt, bool distinct);
