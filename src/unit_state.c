@@ -7,7 +7,7 @@
  * Memory.  A state may use work_mem * hash_mem_multiplier (the budget
  * PostgreSQL gives a hash aggregate), in serial plans, in parallel workers
  * and in the leader alike.  Its table stops growing where the table and its
- * next doubling would pass two thirds of the budget; a full table is
+ * next doubling (12 bytes a slot) would pass the budget; a full table is
  * sorted in place (core ck_set_sorted) and written to a logical tape
  * (utils/logtape.h, the temporary files hash aggregation spills to).  Its
  * memory then serves as a plain buffer of hashes, sorted, rid of repeats
