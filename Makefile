@@ -10,6 +10,7 @@ OBJS = \
 	src/core/ck_ptable.o \
 	src/core/ck_noise.o \
 	src/core/ck_suppress.o \
+	src/core/pb_ledger.o \
 	src/viewstats.o \
 	src/dayset.o \
 	src/dayset_ops.o \
@@ -20,7 +21,9 @@ OBJS = \
 	src/unit_state.o \
 	src/safe_count.o \
 	src/unit_support.o \
-	src/suppress.o
+	src/safe_count_args.o \
+	src/suppress.o \
+	src/privacy_budget.o
 
 PG_CPPFLAGS = -I$(srcdir)/src
 SHLIB_LINK = -lm
@@ -45,6 +48,10 @@ REGRESS = \
 	privacy_perturb \
 	privacy_dp \
 	privacy_roles \
+	privacy_oracle \
+	privacy_budget \
+	privacy_attacks \
+	privacy_membership \
 	privacy_scale
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
