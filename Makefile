@@ -6,6 +6,7 @@ OBJS = \
 	src/core/dayset_core.o \
 	src/core/ck_siphash.o \
 	src/core/ck_unitset.o \
+	src/core/ck_runs.o \
 	src/core/ck_ptable.o \
 	src/core/ck_noise.o \
 	src/core/ck_suppress.o \
@@ -17,7 +18,9 @@ OBJS = \
 	src/streak_window.o \
 	src/privacy_settings.o \
 	src/privacy_secret.o \
+	src/unit_state.o \
 	src/safe_count.o \
+	src/unit_support.o \
 	src/safe_count_args.o \
 	src/suppress.o \
 	src/privacy_budget.o
@@ -48,7 +51,8 @@ REGRESS = \
 	privacy_oracle \
 	privacy_budget \
 	privacy_attacks \
-	privacy_membership
+	privacy_membership \
+	privacy_scale
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 # ---- Orchestration (scripts under test/scripts) ----
@@ -56,7 +60,7 @@ REGRESS_OPTS = --load-extension=$(EXTENSION)
 .DEFAULT_GOAL := all
 
 # PGXS does not track header dependencies: a changed struct must rebuild all.
-$(OBJS): src/pg_compat.h src/viewstats.h src/privacy.h $(wildcard src/core/*.h)
+$(OBJS): src/pg_compat.h src/viewstats.h src/privacy.h src/unit_state.h $(wildcard src/core/*.h)
 
 .PHONY: demo test unit bench matrix
 # Both set up everything themselves (apt, build, private install in
@@ -75,7 +79,8 @@ unit:
 # [ONLY=groups] [WORK_MEM=size] [HASH_MEM_MULTIPLIER=x]; see README, Performance.
 bench:
 	@SCALE="$(SCALE)" RUNS="$(RUNS)" SEED="$(SEED)" SECTIONS="$(SECTIONS)" \
-		ONLY="$(ONLY)" WORK_MEM="$(WORK_MEM)" \
+		ONLY="$(ONLY)" WORK_MEM="$(WORK_MEM)" SCALE_UNITS="$(SCALE_UNITS)" \
+		SCALE_GROUPS="$(SCALE_GROUPS)" \
 		HASH_MEM_MULTIPLIER="$(HASH_MEM_MULTIPLIER)" bash test/bench/bench.sh
 
 # The tests against each PostgreSQL major in a cached Debian chroot (root

@@ -63,3 +63,18 @@ REVOKE EXECUTE ON FUNCTION viewstats.set_privacy_budget(pg_catalog.regrole, pg_c
 CREATE FUNCTION viewstats.privacy_budget_remaining()
 	RETURNS pg_catalog.float8 AS 'MODULE_PATHNAME', 'viewstats_privacy_budget_remaining'
 	LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+-- ---- Safe counts at scale (issue 11) -------------------------------------
+-- The safe counts spill to disk past work_mem * hash_mem_multiplier (no SQL
+-- object changes).  The serialization function gets a planner support
+-- function: past 2^25 estimated input rows it makes partial aggregation
+-- (parallel or partitionwise) cost too much to be chosen, since a partial
+-- state of more units than that could near the 1 GB limit of a bytea.
+CREATE FUNCTION @extschema@.viewstats_unit_serialize_support(pg_catalog.internal)
+	RETURNS pg_catalog.internal AS 'MODULE_PATHNAME', 'viewstats_unit_serialize_support'
+	LANGUAGE C STRICT PARALLEL SAFE;
+ALTER FUNCTION @extschema@.viewstats_unit_serialize(pg_catalog.internal)
+	SUPPORT @extschema@.viewstats_unit_serialize_support;
+-- Only the planner calls it (it checks no privilege on support functions).
+REVOKE EXECUTE ON FUNCTION
+	@extschema@.viewstats_unit_serialize_support(pg_catalog.internal) FROM PUBLIC;

@@ -585,6 +585,135 @@ class Bench:
         self.table(["query", "plan", "hash MB", f"hash MB per million {''}groups/units",
                     "RSS growth MB", "RSS MB per million"], rows)
 
+    # -- scale: the safe counts past their memory budget
+    def scale_run(self, sql, settings):
+        """sql once in a fresh backend: elapsed and CPU time, the growth of
+        the backend's peak RSS, the temporary bytes written, the answer."""
+        s = Session()
+        s.set(settings)
+        stat = "SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()"
+        s.run("SELECT pg_stat_force_next_flush()")
+        tb0 = int(s.value(stat))
+        s.run("SELECT pg_stat_force_next_flush()")
+        base = rss_kb(s.pid, "VmRSS")
+        can = reset_peak_rss(s.pid)
+        c0 = cpu_ns(s.pid)
+        t0 = time.perf_counter()
+        answer = s.rows(sql)
+        ms = (time.perf_counter() - t0) * 1000
+        c1 = cpu_ns(s.pid)
+        peak = rss_kb(s.pid, "VmHWM") if can else None
+        tb1 = int(s.value(stat))
+        s.close()
+        return {"ms": ms, "cpu_ms": (c1 - c0) / 1e6 if c0 is not None and c1 is not None else None,
+                "rss_growth_kb": (peak - base) if peak is not None and base is not None else None,
+                "temp_bytes": tb1 - tb0, "answer": answer}
+
+    def section_scale(self):
+        a = self.args
+        units = a.scale_units
+        settings = {"work_mem": "'64MB'", "hash_mem_multiplier": 2,
+                    "max_parallel_workers_per_gather": 0, "jit": "off"}
+        self.say("## Scale")
+        self.say()
+        self.say(f"One group of {units:,} distinct units from `generate_series` (bigint), "
+                 "`work_mem = 64MB`, `hash_mem_multiplier = 2` (PostgreSQL's default), serial; "
+                 "each query once, in a fresh backend.  RSS is the growth of the backend's "
+                 "peak resident set during the query; temp bytes are what pg_stat_database "
+                 "counted (the `generate_series` tuplestore included: see the count(*) row).")
+        self.say()
+        gs = f"generate_series(1::bigint, {units}::bigint) u"
+        queries = [("floor", "count(*)", f"SELECT count(*) FROM {gs}"),
+                   ("distinct", "count(DISTINCT u)", f"SELECT count(DISTINCT u) FROM {gs}"),
+                   ("suppressed", "suppressed_count(u)", f"SELECT suppressed_count(u) FROM {gs}"),
+                   ("perturbed", "perturbed_count(u)", f"SELECT perturbed_count(u) FROM {gs}"),
+                   ("perturbed_distinct", "perturbed_count(DISTINCT u)",
+                    f"SELECT perturbed_count(DISTINCT u) FROM {gs}")]
+        res = {}
+        load0 = loadavg()
+        for key, label, sql in queries:
+            res[key] = self.scale_run(sql, settings)
+            res[key]["label"] = label
+            res[key]["load1"] = loadavg()
+        ans = {k: int(r["answer"][0][0]) for k, r in res.items()}
+        self.checks.append(("scale: count(DISTINCT) and suppressed_count equal the units",
+                            ans["distinct"] == units and ans["suppressed"] == units,
+                            f"{ans['distinct']} and {ans['suppressed']} for {units}"))
+        self.checks.append(("scale: perturbed_count(DISTINCT u) equals perturbed_count(u), within 2",
+                            ans["perturbed"] == ans["perturbed_distinct"] and
+                            abs(ans["perturbed"] - units) <= 2,
+                            f"{ans['perturbed']} and {ans['perturbed_distinct']} for {units}"))
+        ref = res["distinct"]["ms"]
+        limit_kb = 2 * 64 * 1024 + 200 * 1024
+        rows = []
+        for key, label, _ in queries:
+            r = res[key]
+            rows.append([f"`{label}`", f"{r['ms']:,.0f}", f"{r['cpu_ms']:,.0f}" if r["cpu_ms"] else "n/a",
+                         f"{r['ms'] / ref:.2f}x",
+                         f"{r['rss_growth_kb'] / 1024:.0f}" if r["rss_growth_kb"] is not None else "n/a",
+                         f"{r['temp_bytes'] / 2**20:,.0f}", r["load1"]])
+        self.table(["query", "ms", "CPU ms", "ratio to count(DISTINCT)", "RSS growth MB",
+                    "temp MB", "load"], rows)
+        for key in ("perturbed", "perturbed_distinct"):
+            r = res[key]
+            cref = res["distinct"]["cpu_ms"]
+            self.targets.append(("scale", f"`{r['label']}` over {units:,} units within 1.2x count(DISTINCT)",
+                                 f"{r['ms'] / ref:.3f}x",
+                                 f"{r['cpu_ms'] / cref:.3f}x" if r["cpu_ms"] and cref else "",
+                                 "1.2x",
+                                 "met" if r["ms"] <= 1.2 * ref else "MISSED"))
+            g = r["rss_growth_kb"]
+            self.targets.append(("scale", f"`{r['label']}` peak RSS growth under 2 x work_mem + 200 MB",
+                                 f"{g / 1024:.0f} MB" if g is not None else "n/a", "", "328 MB",
+                                 "met" if g is not None and g < limit_kb else "MISSED"))
+
+        # many small groups: 1M groups of 10 units, from a table
+        ngroups = a.scale_groups
+        self.say()
+        self.say(f"{ngroups:,} groups of 10 units ({ngroups * 10:,} rows, an unlogged table), "
+                 f"same settings, {a.runs} runs each in one backend, medians.")
+        self.say()
+        self.sess.run("DROP TABLE IF EXISTS scale_groups")
+        self.sess.run("CREATE UNLOGGED TABLE scale_groups AS SELECT i / 10 AS g, i AS u "
+                      f"FROM generate_series(0::bigint, {ngroups * 10 - 1}::bigint) i")
+        self.sess.run("VACUUM (FREEZE, ANALYZE) scale_groups")
+        gq = [("floor", "count(*)", "count(*)"), ("distinct", "count(DISTINCT u)", "count(DISTINCT u)"),
+              ("suppressed", "suppressed_count(u)", "suppressed_count(u)"),
+              ("perturbed", "perturbed_count(u)", "perturbed_count(u)")]
+        s = Session()
+        s.set(settings)
+        times = {k: [] for k, _, _ in gq}
+        cpus = {k: [] for k, _, _ in gq}
+        answers = {}
+        for rnd in range(a.runs):
+            for i in range(len(gq)):
+                key, label, agg = gq[(i + rnd) % len(gq)]
+                sql = (f"SELECT count(*), sum(x) FROM (SELECT g, {agg} AS x FROM scale_groups "
+                       "GROUP BY g) q")
+                c0 = cpu_ns(s.pid)
+                t0 = time.perf_counter()
+                answers[key] = s.rows(sql)[0]
+                times[key].append((time.perf_counter() - t0) * 1000)
+                c1 = cpu_ns(s.pid)
+                cpus[key].append((c1 - c0) / 1e6 if c0 is not None and c1 is not None else 0)
+        s.close()
+        self.checks.append(("scale groups: suppressed_count equals count(DISTINCT)",
+                            answers["suppressed"] == answers["distinct"],
+                            f"{answers['suppressed']} vs {answers['distinct']}"))
+        med = {k: statistics.median(v) for k, v in times.items()}
+        mcpu = {k: statistics.median(v) for k, v in cpus.items()}
+        rows = [[f"`{label}` GROUP BY g", f"{med[k]:,.0f}", f"{mcpu[k]:,.0f}",
+                 f"{med[k] / med['floor']:.2f}x", f"{med[k] / med['distinct']:.2f}x"]
+                for k, label, _ in gq]
+        self.table(["query", "median ms", "median CPU ms", "ratio to count(*)",
+                    "ratio to count(DISTINCT)"], rows)
+        self.scale = {"units": units, "one_group": {k: {kk: vv for kk, vv in r.items()
+                                                        if kk != "answer"} for k, r in res.items()},
+                      "groups": ngroups, "groups_median_ms": med, "groups_median_cpu_ms": mcpu,
+                      "groups_times_ms": times, "load_start": load0, "load_end": loadavg()}
+        self.sess.run("DROP TABLE scale_groups")
+        self.say()
+
     def make_monthly(self, raw, monthly):
         """One dayset per viewer, title and month, appended month by month
         as a monthly job would; returns (rows, seconds)."""
@@ -670,7 +799,8 @@ class Bench:
                    "checks": self.checks,
                    "memory": getattr(self, "memory", None),
                    "rollup": getattr(self, "rollup", None),
-                   "scaling_rows": getattr(self, "scaling_rows", None)}
+                   "scaling_rows": getattr(self, "scaling_rows", None),
+                   "scale": getattr(self, "scale", None)}
         with open(os.path.join(d, "summary.json"), "w") as f:
             json.dump(summary, f, indent=1, default=str)
         with open(os.path.join(d, "report.md"), "w") as f:
@@ -698,7 +828,11 @@ def main():
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--sections", default="serial,parallel,scaling,memory,rollup")
+    ap.add_argument("--sections", default="serial,parallel,scaling,memory,rollup,scale")
+    ap.add_argument("--scale-units", type=int, default=100_000_000,
+                    help="distinct units in the scale section's one group")
+    ap.add_argument("--scale-groups", type=int, default=1_000_000,
+                    help="groups of 10 units in the scale section's second part")
     ap.add_argument("--only", default="", help="comma-separated group keys")
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
     ap.add_argument("--smoke", action="store_true",
@@ -706,6 +840,9 @@ def main():
     a = ap.parse_args()
     if a.smoke and a.runs < 1:
         a.runs = 1
+    if a.smoke:
+        a.scale_units = min(a.scale_units, 20000)
+        a.scale_groups = min(a.scale_groups, 1000)
     started = datetime.datetime.now()
     b = Bench(a)
     info = machine_info(b.sess)
@@ -718,8 +855,11 @@ def main():
     thr, src = b.notes["threshold"]
     b.say(f"Suppression threshold: {b.threshold} ({src}).")
     b.say()
-    b.generate()
     sections = a.sections.split(",")
+    if sections == ["scale"]:
+        b.data = {}             # the scale section makes its own data
+    else:
+        b.generate()
     only = set(x for x in a.only.split(",") if x)
 
     def pick(groups):
@@ -736,6 +876,8 @@ def main():
         b.section_memory()
     if "rollup" in sections:
         b.section_rollup(pick(Q.ROLLUP))
+    if "scale" in sections:
+        b.section_scale()
     nfail = b.summary()
     d = b.write_files(info, started)
     print(f"Raw figures: {d}/runs.csv, {d}/summary.json, {d}/report.md")
