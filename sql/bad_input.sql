@@ -62,6 +62,7 @@ INSERT INTO catalogue (what, q) VALUES
   ('unbounded daterange',     $q$SELECT daterange('2017-12-01', NULL)::dayset$q$),
   ('infinite daterange',      $q$SELECT daterange('-infinity', '2017-12-01')::dayset$q$),
   ('unbounded multirange',    $q$SELECT datemultirange(daterange(NULL, '2017-12-01'))::dayset$q$),
+  ('range including infinity', $q$SELECT daterange('2017-12-01', 'infinity', '[]')::dayset$q$),
   ('int array',               $q$SELECT ARRAY[1,2]::dayset$q$),
   -- aggregates
   ('infinite day',            $q$SELECT dayset_agg(d) FROM (VALUES (date 'infinity')) t(d)$q$),

@@ -175,7 +175,10 @@ viewstats_dayset_from_dates(PG_FUNCTION_ARGS)
 
 /*
  * A canonical daterange bound pair as a run.  Returns false for an empty
- * range; unbounded or infinite bounds cannot become days.
+ * range.  An infinite bound that the range excludes ([x,infinity) or
+ * (-infinity,y)) leaves exactly the finite days on its side, so it becomes
+ * the end of the date range; a range that includes an infinity, or is
+ * unbounded (which includes it too), holds a day no dayset can.
  */
 static bool
 range_to_run(TypeCacheEntry *typcache, const RangeType *r, ds_run *run)
@@ -183,27 +186,38 @@ range_to_run(TypeCacheEntry *typcache, const RangeType *r, ds_run *run)
 	RangeBound	lower,
 				upper;
 	bool		empty;
-	DateADT		lo,
+	int64		lo,
 				hi;
 
 	range_deserialize(typcache, r, &lower, &upper, &empty);
 	if (empty)
 		return false;
 	if (lower.infinite || upper.infinite ||
-		DATE_NOT_FINITE(DatumGetDateADT(lower.val)) ||
-		DATE_NOT_FINITE(DatumGetDateADT(upper.val)))
+		(DATE_NOT_FINITE(DatumGetDateADT(lower.val)) && lower.inclusive) ||
+		(DATE_NOT_FINITE(DatumGetDateADT(upper.val)) && upper.inclusive))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("cannot convert an unbounded date range to a dayset")));
-	/* daterange is canonical: [lower, upper) */
-	lo = DatumGetDateADT(lower.val) + (lower.inclusive ? 0 : 1);
-	hi = DatumGetDateADT(upper.val) - (upper.inclusive ? 0 : 1);
+				 errmsg("cannot convert a date range that includes infinity to a dayset"),
+				 errhint("A range bounded by infinity must exclude it, as [2017-12-01,infinity) does.")));
+	/* daterange is canonical: [lower, upper) for finite bounds */
+	if (DATE_IS_NOBEGIN(DatumGetDateADT(lower.val)))
+		lo = DS_MIN_DAY;
+	else if (DATE_IS_NOEND(DatumGetDateADT(lower.val)))
+		return false;			/* (infinity, ...: no finite day */
+	else
+		lo = (int64) DatumGetDateADT(lower.val) + (lower.inclusive ? 0 : 1);
+	if (DATE_IS_NOEND(DatumGetDateADT(upper.val)))
+		hi = DS_MAX_DAY;
+	else if (DATE_IS_NOBEGIN(DatumGetDateADT(upper.val)))
+		return false;			/* ..., -infinity): no finite day */
+	else
+		hi = (int64) DatumGetDateADT(upper.val) - (upper.inclusive ? 0 : 1);
 	if (lo > hi)
 		return false;
-	run->first = viewstats_day_arg(lo);
-	run->last = viewstats_day_arg(hi);
-	if (!ds_day_valid(run->first) || !ds_day_valid(run->last))
+	if (!ds_day_valid(lo) || !ds_day_valid(hi))
 		viewstats_report(DS_ERR_DAY_RANGE);
+	run->first = (int32) lo;
+	run->last = (int32) hi;
 	return true;
 }
 
@@ -268,11 +282,18 @@ viewstats_dayset_to_datemultirange(PG_FUNCTION_ARGS)
 		RangeBound	lower = {0},
 					upper = {0};
 
-		/* the last valid date + 1 is still a valid exclusive upper bound */
 		lower.val = DateADTGetDatum(ds->runs[i].first);
 		lower.inclusive = true;
 		lower.lower = true;
-		upper.val = DateADTGetDatum(ds->runs[i].last + 1);
+
+		/*
+		 * The day after the last valid date is not a date PostgreSQL can
+		 * read back; infinity, excluded, bounds the same finite days.
+		 */
+		if (ds->runs[i].last == DS_MAX_DAY)
+			upper.val = DateADTGetDatum(DATEVAL_NOEND);
+		else
+			upper.val = DateADTGetDatum(ds->runs[i].last + 1);
 		upper.inclusive = false;
 		upper.lower = false;
 #if PG_VERSION_NUM >= 160000
