@@ -87,6 +87,7 @@ INSERT INTO catalogue (what, q) VALUES
   -- window functions
   ('window descending',       $q$SELECT streak_length(d) OVER (ORDER BY d DESC) FROM (VALUES (date '2017-12-01'), ('2017-12-02')) t(d)$q$),
   ('window unordered',        $q$SELECT streak_start(d) OVER () FROM (VALUES (date '2017-12-01'), ('2017-12-02')) t(d)$q$),
+  ('window ordered by week',  $q$SELECT streak_start(d) OVER (ORDER BY date_trunc('week', d)) FROM (VALUES (date '2017-12-04'), ('2017-12-11'), ('2017-12-12')) t(d)$q$),
   ('window negative max_gap', $q$SELECT streak_number(d, -1) OVER (ORDER BY d) FROM (VALUES (date '2017-12-01')) t(d)$q$),
   ('window NULL max_gap',     $q$SELECT streak_number(d, NULL) OVER (ORDER BY d) FROM (VALUES (date '2017-12-01')) t(d)$q$),
   ('window varying max_gap',  $q$SELECT streak_length(d, g) OVER (ORDER BY d) FROM (VALUES (date '2017-12-01', 0), ('2017-12-02', 1)) t(d, g)$q$),
