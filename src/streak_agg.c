@@ -114,15 +114,22 @@ state_add_day(FunctionCallInfo fcinfo, StreakState *st, int32 day)
 	state_add_day_slow(fcinfo, st, day);
 }
 
-static void
-state_finish(StreakState *st, MemoryContext aggcxt)
+/*
+ * The state's set as one normalized run array, the state left untouched:
+ * the final functions are declared READ_ONLY (so PostgreSQL may share a
+ * state between aggregates and finalize a window aggregate's state after
+ * every row), and the serial function runs where the state may be shared
+ * too.  Free *owned (when not NULL) after use; it is in the current context.
+ */
+static const ds_run *
+state_runs(const StreakState *st, int32 *n, ds_run **owned)
 {
-	MemoryContext old = MemoryContextSwitchTo(aggcxt);
-	ds_status	s = ds_builder_finish(&st->b);
+	const ds_run *runs;
+	ds_status	s = ds_builder_view(&st->b, &runs, n, owned);
 
-	MemoryContextSwitchTo(old);
 	if (s != DS_OK)
 		viewstats_report(s);
+	return runs;
 }
 
 /*
@@ -588,16 +595,22 @@ viewstats_streak_combine(PG_FUNCTION_ARGS)
 Datum
 viewstats_streak_serialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = agg_context(fcinfo);
-	StreakState *st = (StreakState *) PG_GETARG_POINTER(0);
+	StreakState *st;
+	const ds_run *runs;
+	ds_run	   *owned;
+	int32		n;
 	size_t		size;
 	bytea	   *out;
 
-	state_finish(st, aggcxt);
-	size = ds_state_size(st->b.nruns);
+	agg_context(fcinfo);
+	st = (StreakState *) PG_GETARG_POINTER(0);
+	runs = state_runs(st, &n, &owned);
+	size = ds_state_size(n);
 	out = palloc(VARHDRSZ + size);
 	SET_VARSIZE(out, VARHDRSZ + size);
-	ds_state_encode(&st->p, st->b.runs, st->b.nruns, (uint8_t *) VARDATA(out));
+	ds_state_encode(&st->p, runs, n, (uint8_t *) VARDATA(out));
+	if (owned)
+		pfree(owned);
 	PG_RETURN_BYTEA_P(out);
 }
 
@@ -636,51 +649,83 @@ viewstats_streak_deserialize(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-/* ---- Final functions ---- */
+/* ---- Final functions: they read the state and never change it ---- */
 
 static inline StreakState *
 final_state(FunctionCallInfo fcinfo)
 {
-	MemoryContext aggcxt = agg_context(fcinfo);
-	StreakState *st;
-
+	agg_context(fcinfo);
 	if (PG_ARGISNULL(0))
 		return NULL;
-	st = (StreakState *) PG_GETARG_POINTER(0);
-	state_finish(st, aggcxt);
-	return st;
+	return (StreakState *) PG_GETARG_POINTER(0);
 }
 
 Datum
 viewstats_dayset_agg_final(PG_FUNCTION_ARGS)
 {
 	StreakState *st = final_state(fcinfo);
+	const ds_run *runs;
+	ds_run	   *owned;
+	int32		n;
+	Dayset	   *ds;
 
 	if (st == NULL)
 		PG_RETURN_NULL();
-	PG_RETURN_DAYSET_P(viewstats_dayset_from_runs(st->b.runs, st->b.nruns));
+	if (st->b.npending == 0)
+	{
+		/* the runs, then the tail: copied straight into the result */
+		ds = viewstats_dayset_alloc(st->b.nruns + (st->b.has_tail ? 1 : 0));
+		if (st->b.nruns > 0)
+			memcpy(ds->runs, st->b.runs, (Size) st->b.nruns * sizeof(ds_run));
+		if (st->b.has_tail)
+			ds->runs[st->b.nruns] = st->b.tail;
+		PG_RETURN_DAYSET_P(ds);
+	}
+	runs = state_runs(st, &n, &owned);
+	ds = viewstats_dayset_from_runs(runs, n);
+	if (owned)
+		pfree(owned);
+	PG_RETURN_DAYSET_P(ds);
+}
+
+static inline int32
+state_max_gap(const StreakState *st)
+{
+	return (st->p.flags & DS_STATE_HAS_MAX_GAP) ? st->p.max_gap : 0;
 }
 
 Datum
 viewstats_longest_streak_final(PG_FUNCTION_ARGS)
 {
 	StreakState *st = final_state(fcinfo);
+	const ds_run *runs;
+	ds_run	   *owned;
+	int32		n;
+	int32		result;
 
 	if (st == NULL)
 		PG_RETURN_NULL();
-	PG_RETURN_INT32(ds_longest_streak(st->b.runs, st->b.nruns,
-									  (st->p.flags & DS_STATE_HAS_MAX_GAP) ?
-									  st->p.max_gap : 0));
+	runs = state_runs(st, &n, &owned);
+	result = ds_longest_streak(runs, n, state_max_gap(st));
+	if (owned)
+		pfree(owned);
+	PG_RETURN_INT32(result);
 }
 
 Datum
 viewstats_current_streak_final(PG_FUNCTION_ARGS)
 {
 	StreakState *st = final_state(fcinfo);
+	const ds_run *runs;
+	ds_run	   *owned;
+	int32		n;
+	int32		result;
 
 	if (st == NULL || !(st->p.flags & DS_STATE_HAS_AS_OF))
 		PG_RETURN_NULL();
-	PG_RETURN_INT32(ds_current_streak(st->b.runs, st->b.nruns, st->p.as_of,
-									  (st->p.flags & DS_STATE_HAS_MAX_GAP) ?
-									  st->p.max_gap : 0));
+	runs = state_runs(st, &n, &owned);
+	result = ds_current_streak(runs, n, st->p.as_of, state_max_gap(st));
+	if (owned)
+		pfree(owned);
+	PG_RETURN_INT32(result);
 }
