@@ -165,16 +165,19 @@ viewstats_record_key(Oid fn_oid)
 /*
  * rotate_privacy_secret(): a fresh secret.  EXECUTE is revoked from PUBLIC
  * in SQL, and checked again here in case it is granted by mistake.
+ *
+ * The new secret never passes through SQL: the INSERT below names no
+ * value, and the trigger draws the secret into the row it inserts.  A
+ * value passed as a parameter, or written into the statement, would show
+ * in auto_explain's plans (a one-shot plan folds parameters into
+ * constants, which log_verbose prints, and auto_explain logs parameters
+ * from PostgreSQL 16 on) and in error details.
  */
 Datum
 viewstats_rotate_privacy_secret(PG_FUNCTION_ARGS)
 {
-	uint8		secret[CK_SECRET_LEN];
-	bytea	   *val;
 	Oid			relid;
 	char	   *sql;
-	Oid			argtypes[1] = {BYTEAOID};
-	Datum		args[1];
 	int			rc;
 
 	if (!superuser())
@@ -182,38 +185,61 @@ viewstats_rotate_privacy_secret(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("only a superuser may rotate the viewstats privacy secret")));
 	relid = secret_relid(fcinfo->flinfo->fn_oid);
-	if (!pg_strong_random(secret, sizeof(secret)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("could not generate a random privacy secret")));
-	val = palloc(VARHDRSZ + CK_SECRET_LEN);
-	SET_VARSIZE(val, VARHDRSZ + CK_SECRET_LEN);
-	memcpy(VARDATA(val), secret, CK_SECRET_LEN);
-	explicit_bzero(secret, sizeof(secret));
-	args[0] = PointerGetDatum(val);
 
 	/* the trigger deletes the old row and invalidates every cached key */
-	sql = psprintf("INSERT INTO %s (secret) VALUES ($1)",
+	sql = psprintf("INSERT INTO %s DEFAULT VALUES",
 				   quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 											  get_rel_name(relid)));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	rc = SPI_execute_with_args(sql, 1, argtypes, args, NULL, false, 0);
+	rc = SPI_execute(sql, false, 0);
 	if (rc != SPI_OK_INSERT || SPI_processed != 1)
 		elog(ERROR, "could not store the new privacy secret: %s",
 			 SPI_result_code_string(rc));
 	SPI_finish();
-	explicit_bzero(VARDATA(val), CK_SECRET_LEN);
-	pfree(val);
 	PG_RETURN_VOID();
 }
 
 /*
- * Trigger on privacy_secret.  BEFORE INSERT FOR EACH ROW: delete the rows
- * there, so the row being inserted (a rotation's, or a restore's) is the
- * only one.  Any change (this one, or an UPDATE, DELETE or TRUNCATE by the
- * owner): invalidate the table's relcache entry at commit, which makes
- * every backend drop its cached key.
+ * A row being inserted without a secret (rotate_privacy_secret(), or a
+ * superuser's INSERT ... DEFAULT VALUES) gets 256 fresh bits from
+ * pg_strong_random; the value exists only in the row.
+ */
+static HeapTuple
+with_fresh_secret(Relation rel, HeapTuple tuple)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	Datum	   *values = palloc0(sizeof(Datum) * desc->natts);
+	bool	   *nulls = palloc0(sizeof(bool) * desc->natts);
+	bool	   *replace = palloc0(sizeof(bool) * desc->natts);
+	bytea	   *val = palloc(VARHDRSZ + CK_SECRET_LEN);
+	HeapTuple	result;
+
+	if (TupleDescAttr(desc, 0)->atttypid != BYTEAOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the viewstats privacy secret table is corrupted"),
+				 errdetail("Its first column is not of type bytea.")));
+	SET_VARSIZE(val, VARHDRSZ + CK_SECRET_LEN);
+	if (!pg_strong_random(VARDATA(val), CK_SECRET_LEN))
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not generate a random privacy secret")));
+	values[0] = PointerGetDatum(val);
+	replace[0] = true;
+	result = heap_modify_tuple(tuple, desc, values, nulls, replace);
+	explicit_bzero(VARDATA(val), CK_SECRET_LEN);
+	pfree(val);
+	return result;
+}
+
+/*
+ * Trigger on privacy_secret.  BEFORE INSERT FOR EACH ROW: draw a secret for
+ * a row that has none, and delete the rows there, so the row being
+ * inserted (a rotation's, or a restore's) is the only one.  Any change
+ * (this one, or an UPDATE, DELETE or TRUNCATE by the owner): invalidate the
+ * table's relcache entry at commit, which makes every backend drop its
+ * cached key.
  */
 Datum
 viewstats_privacy_secret_trigger(PG_FUNCTION_ARGS)
@@ -231,16 +257,19 @@ viewstats_privacy_secret_trigger(PG_FUNCTION_ARGS)
 	if (TRIGGER_FIRED_BEFORE(td->tg_event) && TRIGGER_FIRED_FOR_ROW(td->tg_event) &&
 		TRIGGER_FIRED_BY_INSERT(td->tg_event))
 	{
+		HeapTuple	tuple = td->tg_trigtuple;
 		char	   *sql = psprintf("DELETE FROM %s",
 								   quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
 															  RelationGetRelationName(rel)));
 
+		if (heap_attisnull(tuple, 1, RelationGetDescr(rel)))
+			tuple = with_fresh_secret(rel, tuple);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
 		if (SPI_execute(sql, false, 0) != SPI_OK_DELETE)
 			elog(ERROR, "could not delete the old privacy secret");
 		SPI_finish();
-		return PointerGetDatum(td->tg_trigtuple);
+		return PointerGetDatum(tuple);
 	}
 	return PointerGetDatum(NULL);
 }
