@@ -35,6 +35,7 @@
 #include "commands/extension.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
@@ -234,12 +235,55 @@ with_fresh_secret(Relation rel, HeapTuple tuple)
 }
 
 /*
+ * A warning when the secret table is in a publication: its subscribers (or
+ * a logical decoding client) receive the secret written now.  PostgreSQL
+ * before 19 cannot leave one table out of FOR ALL TABLES, so this is the
+ * one place the extension can say so.  Called connected to SPI.
+ */
+static void
+warn_if_published(Relation rel)
+{
+	Oid			argtypes[2] = {NAMEOID, NAMEOID};
+	Datum		args[2];
+	char	   *nspname = get_namespace_name(RelationGetNamespace(rel));
+	char	   *relname = RelationGetRelationName(rel);
+	char	   *table = quote_qualified_identifier(nspname, relname);
+	uint64		n;
+	StringInfoData names;
+
+	args[0] = CStringGetDatum(nspname);
+	args[1] = CStringGetDatum(relname);
+	if (SPI_execute_with_args("SELECT pg_catalog.quote_ident(pubname::pg_catalog.text) "
+							  "FROM pg_catalog.pg_publication_tables "
+							  "WHERE schemaname OPERATOR(pg_catalog.=) $1 "
+							  "AND tablename OPERATOR(pg_catalog.=) $2 ORDER BY 1",
+							  2, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not look up the publications of the privacy secret");
+	n = SPI_processed;
+	if (n == 0)
+		return;
+	initStringInfo(&names);
+	for (uint64 i = 0; i < n; i++)
+		appendStringInfo(&names, "%s\"%s\"", i == 0 ? "" : ", ",
+						 SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
+	ereport(WARNING,
+			(errcode(ERRCODE_WARNING),
+			 errmsg("the viewstats privacy secret is published"),
+			 errdetail_plural("Publication %s publishes table %s, so its subscribers receive the secret.",
+							  "Publications %s publish table %s, so their subscribers receive the secret.",
+							  n, names.data, table),
+			 errhint("To keep the secret in this database, publish a list of tables, or install viewstats in a schema no publication covers.")));
+}
+
+/*
  * Trigger on privacy_secret.  BEFORE INSERT FOR EACH ROW: draw a secret for
  * a row that has none, and delete the rows there, so the row being
- * inserted (a rotation's, or a restore's) is the only one.  Any change
- * (this one, or an UPDATE, DELETE or TRUNCATE by the owner): invalidate the
- * table's relcache entry at commit, which makes every backend drop its
- * cached key.
+ * inserted (a rotation's, a restore's, or one a subscriber receives) is the
+ * only one.  The table's triggers fire on subscribers too (ENABLE ALWAYS):
+ * a subscriber that receives the secret takes it instead of failing on the
+ * one-row index.  Any change (this one, or an UPDATE, DELETE or TRUNCATE by
+ * the owner): invalidate the table's relcache entry at commit, which makes
+ * every backend drop its cached key.
  */
 Datum
 viewstats_privacy_secret_trigger(PG_FUNCTION_ARGS)
@@ -258,16 +302,26 @@ viewstats_privacy_secret_trigger(PG_FUNCTION_ARGS)
 		TRIGGER_FIRED_BY_INSERT(td->tg_event))
 	{
 		HeapTuple	tuple = td->tg_trigtuple;
-		char	   *sql = psprintf("DELETE FROM %s",
-								   quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-															  RelationGetRelationName(rel)));
+		char	   *table = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+													   RelationGetRelationName(rel));
 
 		if (heap_attisnull(tuple, 1, RelationGetDescr(rel)))
 			tuple = with_fresh_secret(rel, tuple);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
-		if (SPI_execute(sql, false, 0) != SPI_OK_DELETE)
+
+		/*
+		 * Delete only when there is something to delete: a table in a
+		 * publication refuses any DELETE until it has a replica identity,
+		 * which the 0.2.0 script, run by every CREATE EXTENSION before the
+		 * 0.3.0 one sets it, does not give.
+		 */
+		if (SPI_execute(psprintf("SELECT FROM %s LIMIT 1", table), true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the old privacy secret");
+		if (SPI_processed > 0 &&
+			SPI_execute(psprintf("DELETE FROM %s", table), false, 0) != SPI_OK_DELETE)
 			elog(ERROR, "could not delete the old privacy secret");
+		warn_if_published(rel);
 		SPI_finish();
 		return PointerGetDatum(tuple);
 	}
