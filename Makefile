@@ -17,6 +17,7 @@ OBJS = \
 	src/privacy_settings.o \
 	src/privacy_secret.o \
 	src/safe_count.o \
+	src/unit_hash.o \
 	src/suppress.o
 
 PG_CPPFLAGS = -I$(srcdir)/src
@@ -49,7 +50,7 @@ REGRESS_OPTS = --load-extension=$(EXTENSION)
 .DEFAULT_GOAL := all
 
 # PGXS does not track header dependencies: a changed struct must rebuild all.
-$(OBJS): src/pg_compat.h src/viewstats.h src/privacy.h $(wildcard src/core/*.h)
+$(OBJS): src/pg_compat.h src/viewstats.h src/privacy.h src/unit_hash.h $(wildcard src/core/*.h)
 
 .PHONY: demo test unit bench matrix
 # Both set up everything themselves (apt, build, private install in
