@@ -133,6 +133,21 @@ INSERT INTO wire_catalogue (what, bytes) VALUES
 SELECT what, pg_temp.try_recv(bytes) AS result INTO TEMP wire_results FROM wire_catalogue ORDER BY id;
 SELECT * FROM wire_results;
 
+-- a damaged privacy secret table (only its owner, a superuser, can do this),
+-- inside a transaction that is rolled back
+BEGIN;
+ALTER TABLE privacy_secret DROP CONSTRAINT privacy_secret_secret_check;
+UPDATE privacy_secret SET secret = substr(secret, 1, 16);
+SELECT 'secret of 16 bytes' AS what,
+       pg_temp.try('SELECT perturbed_count(g) FROM generate_series(1, 20) g') AS result;
+ALTER TABLE privacy_secret DROP CONSTRAINT privacy_secret_one_row;
+ALTER TABLE privacy_secret DISABLE TRIGGER privacy_secret_replace;
+INSERT INTO privacy_secret (secret) SELECT secret FROM privacy_secret;
+SELECT 'two rows' AS what,
+       pg_temp.try('SELECT perturbed_count(g) FROM generate_series(1, 20) g') AS result;
+ROLLBACK;
+SELECT perturbed_count(g) IS NOT NULL AS secret_restored FROM generate_series(1, 20) g;
+
 -- the summary: every bad input fails with a class 22 or 42 SQLSTATE, or
 -- 0A000 for a unit perturbed_count does not support, and none is an
 -- internal error

@@ -64,7 +64,7 @@ viewstats_dayset_in(PG_FUNCTION_ARGS)
 			break;
 		case DS_ERR_RANGE_ORDER:
 			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 					 errmsg("invalid input syntax for type dayset: \"%s\"", str),
 					 errdetail("The range at character %zu ends before it starts.",
 							   errpos + 1)));
@@ -99,7 +99,8 @@ viewstats_dayset_out(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("dayset too large to print as text"),
-				 errdetail("It has %d runs.", ds->nruns)));
+				 errdetail_plural("It has %d run.", "It has %d runs.",
+								  ds->nruns, ds->nruns)));
 	buf = palloc(bound);
 	ds_format(ds->runs, ds->nruns, buf);
 	PG_RETURN_CSTRING(buf);
@@ -116,15 +117,21 @@ viewstats_dayset_recv(PG_FUNCTION_ARGS)
 	Dayset	   *ds;
 
 	st = ds_wire_check(bytes, len, &n);
+	if (st == DS_ERR_BAD_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid external dayset value"),
+				 errdetail("Its format version is not one this release reads.")));
+	if (st == DS_ERR_DAY_RANGE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid external dayset value"),
+				 errdetail("A day is outside the date range.")));
 	if (st != DS_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid external dayset value"),
-				 errdetail("%s",
-						   st == DS_ERR_BAD_VERSION ? "Unsupported format version." :
-						   st == DS_ERR_DAY_RANGE ? "A day is outside the date range." :
-						   "Malformed header, length or runs (runs must be sorted, "
-						   "disjoint and not adjacent).")));
+				 errdetail("Its header, length or runs are malformed: runs must be sorted, disjoint and not adjacent.")));
 	ds = viewstats_dayset_alloc(n);
 	ds_wire_decode_runs(bytes, ds->runs);
 	msg->cursor = msg->len;

@@ -133,11 +133,19 @@ read_secret(Oid relid, uint8 secret[CK_SECRET_LEN])
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("viewstats has no privacy secret in this database"),
 				 errhint("A superuser can make one with SELECT rotate_privacy_secret().")));
-	if (rows > 1 || !ok)
+	if (rows > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("the viewstats privacy secret table is corrupted"),
-				 errdetail("It holds %d rows; it must hold one 32-byte secret.", rows),
+				 errdetail_plural("It holds %d row, and must hold one.",
+								  "It holds %d rows, and must hold one.",
+								  rows, rows),
+				 errhint("A superuser can replace it with SELECT rotate_privacy_secret().")));
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the viewstats privacy secret table is corrupted"),
+				 errdetail("Its row does not hold a secret of 32 bytes."),
 				 errhint("A superuser can replace it with SELECT rotate_privacy_secret().")));
 }
 
@@ -184,7 +192,7 @@ viewstats_rotate_privacy_secret(PG_FUNCTION_ARGS)
 	if (!superuser())
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("only a superuser may rotate the viewstats privacy secret")));
+				 errmsg("must be superuser to rotate the viewstats privacy secret")));
 	relid = secret_relid(fcinfo->flinfo->fn_oid);
 
 	/* the trigger deletes the old row and invalidates every cached key */
