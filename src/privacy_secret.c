@@ -251,7 +251,7 @@ with_fresh_secret(Relation rel, HeapTuple tuple)
 static void
 warn_if_published(Relation rel)
 {
-	Oid			argtypes[2] = {NAMEOID, NAMEOID};
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
 	Datum		args[2];
 	char	   *nspname = get_namespace_name(RelationGetNamespace(rel));
 	char	   *relname = RelationGetRelationName(rel);
@@ -259,12 +259,12 @@ warn_if_published(Relation rel)
 	uint64		n;
 	StringInfoData names;
 
-	args[0] = CStringGetDatum(nspname);
-	args[1] = CStringGetDatum(relname);
+	args[0] = CStringGetTextDatum(nspname);
+	args[1] = CStringGetTextDatum(relname);
 	if (SPI_execute_with_args("SELECT pg_catalog.quote_ident(pubname::pg_catalog.text) "
 							  "FROM pg_catalog.pg_publication_tables "
-							  "WHERE schemaname OPERATOR(pg_catalog.=) $1 "
-							  "AND tablename OPERATOR(pg_catalog.=) $2 ORDER BY 1",
+							  "WHERE schemaname::pg_catalog.text OPERATOR(pg_catalog.=) $1 "
+							  "AND tablename::pg_catalog.text OPERATOR(pg_catalog.=) $2 ORDER BY 1",
 							  2, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not look up the publications of the privacy secret");
 	n = SPI_processed;
