@@ -23,6 +23,13 @@
  * inserted wins and the restored secret replaces the fresh one.  A unique
  * index keeps the table at one row even if triggers are disabled (a
  * data-only restore with --disable-triggers fails instead of guessing).
+ *
+ * A new secret is drawn by the trigger into a row inserted without one, so
+ * it never appears in a statement or a parameter, where auto_explain could
+ * log it.  Logical replication: the one-row index is the replica identity
+ * (a published table needs one for the trigger's DELETE), and the triggers
+ * fire on subscribers too, so a subscriber that receives the secret takes
+ * it; writing a secret into a published table warns.
  */
 #include "privacy.h"
 
