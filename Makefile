@@ -9,6 +9,7 @@ OBJS = \
 	src/core/ck_ptable.o \
 	src/core/ck_noise.o \
 	src/core/ck_suppress.o \
+	src/core/pb_ledger.o \
 	src/viewstats.o \
 	src/dayset.o \
 	src/dayset_ops.o \
@@ -18,7 +19,9 @@ OBJS = \
 	src/privacy_secret.o \
 	src/safe_count.o \
 	src/unit_hash.o \
-	src/suppress.o
+	src/safe_count_args.o \
+	src/suppress.o \
+	src/privacy_budget.o
 
 PG_CPPFLAGS = -I$(srcdir)/src
 SHLIB_LINK = -lm
@@ -42,7 +45,11 @@ REGRESS = \
 	privacy_cells \
 	privacy_perturb \
 	privacy_dp \
-	privacy_roles
+	privacy_roles \
+	privacy_oracle \
+	privacy_budget \
+	privacy_attacks \
+	privacy_membership
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 # ---- Orchestration (scripts under test/scripts) ----

@@ -7,6 +7,63 @@
 -- deltas in order, so new and updated databases have the same objects.
 -- Every object reference is schema-qualified (@extschema@ or pg_catalog).
 
+-- ---- Privacy budget ------------------------------------------------------
+-- The per-role epsilon ledger behind restricted mode (src/privacy_budget.c,
+-- README "Privacy budget").  One row per role with a budget: the total it
+-- may spend, all sessions together, and what it has spent, as exact
+-- decimals (12 decimals; budgets are rounded down, spends up).  PUBLIC has
+-- no privilege on it: an analyst reads their own remaining budget through
+-- viewstats.privacy_budget_remaining(), which reads the row without SQL permission
+-- checks, and spends are written by a background worker, as a superuser,
+-- in a transaction of their own.  pg_dump keeps the rows; the role column
+-- is dumped by name, so restore the roles first (pg_dumpall --globals-only).
+CREATE TABLE @extschema@.privacy_budget (
+	role pg_catalog.regrole PRIMARY KEY,
+	budget pg_catalog.numeric(19, 12) NOT NULL
+		CHECK (budget OPERATOR(pg_catalog.>=) 0 AND budget OPERATOR(pg_catalog.<=) 1000000),
+	spent pg_catalog.numeric(19, 12) NOT NULL DEFAULT 0
+		CHECK (spent OPERATOR(pg_catalog.>=) 0 AND spent OPERATOR(pg_catalog.<=) 1000000)
+);
+REVOKE ALL ON TABLE @extschema@.privacy_budget FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.privacy_budget', '');
+
+-- The DBA's and the analyst's functions live in the schema "viewstats",
+-- wherever the extension is installed, as the restricted-mode functions do:
+-- the DBA's and the analysts' scripts call them by one name.  The schema is
+-- the extension's own unless it exists already (CREATE EXTENSION viewstats
+-- SCHEMA viewstats, say), where CREATE SCHEMA IF NOT EXISTS would fail: an
+-- extension may not adopt an object it does not own.  A schema that exists
+-- must belong to a superuser, since its owner could drop or replace the
+-- functions in it.
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_namespace
+				   WHERE nspname OPERATOR(pg_catalog.=) 'viewstats') THEN
+		CREATE SCHEMA viewstats;
+	ELSIF NOT (SELECT r.rolsuper
+			   FROM pg_catalog.pg_namespace n
+			   JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) n.nspowner
+			   WHERE n.nspname OPERATOR(pg_catalog.=) 'viewstats') THEN
+		RAISE EXCEPTION 'schema "viewstats" belongs to a role that is not a superuser'
+			USING ERRCODE = 'insufficient_privilege',
+				  HINT = 'Drop or rename it, or give it to a superuser, then create the extension.';
+	END IF;
+END
+$$;
+GRANT USAGE ON SCHEMA viewstats TO PUBLIC;
+
+-- Superusers only (checked in C as well).  Setting a budget again changes
+-- the total and keeps what was spent.
+CREATE FUNCTION viewstats.set_privacy_budget(role pg_catalog.regrole, epsilon pg_catalog.float8)
+	RETURNS pg_catalog.void AS 'MODULE_PATHNAME', 'viewstats_set_privacy_budget'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE;
+REVOKE EXECUTE ON FUNCTION viewstats.set_privacy_budget(pg_catalog.regrole, pg_catalog.float8) FROM PUBLIC;
+
+-- The login role's remaining epsilon (SET ROLE does not change it).
+CREATE FUNCTION viewstats.privacy_budget_remaining()
+	RETURNS pg_catalog.float8 AS 'MODULE_PATHNAME', 'viewstats_privacy_budget_remaining'
+	LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
 -- ---- The privacy secret under logical replication (issue 13, finding 1) ----
 -- A table in a publication refuses DELETE without a replica identity, and
 -- the trigger deletes the old secret on every insert: the one-row index is
