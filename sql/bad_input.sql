@@ -133,6 +133,22 @@ INSERT INTO wire_catalogue (what, bytes) VALUES
 SELECT what, pg_temp.try_recv(bytes) AS result INTO TEMP wire_results FROM wire_catalogue ORDER BY id;
 SELECT * FROM wire_results;
 
+-- perturbed_count refuses unstable units in parallel plans too, where the
+-- finalize step sees only the partial states
+CREATE TABLE date_units AS SELECT g, date '2017-01-01' + g AS d FROM generate_series(1, 5000) g;
+ANALYZE date_units;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT perturbed_count(d) FROM date_units;
+SELECT 'perturbed date units, parallel' AS what,
+       pg_temp.try('SELECT perturbed_count(d) FROM date_units') AS result;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+
 -- a damaged privacy secret table (only its owner, a superuser, can do this),
 -- inside a transaction that is rolled back
 BEGIN;

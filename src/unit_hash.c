@@ -25,10 +25,10 @@
  */
 #include "privacy.h"
 
+#include "safe_count_args.h"
 #include "unit_hash.h"
 
 #include "access/htup_details.h"
-#include "catalog/pg_aggregate.h"
 #include "catalog/pg_enum.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
@@ -184,48 +184,24 @@ check_stable(Oid typid, Oid collid)
 			 errhint("Cast the unit to text or bigint.")));
 }
 
+static void
+check_call_unit(List *exprs, Oid inputcollid, PlanState *ps, void *arg)
+{
+	check_stable(exprType((Node *) linitial(exprs)), inputcollid);
+}
+
 /*
  * For perturbed_count's final function: the units of every call that ends
- * in this final function must have a stable hash.  In a query it is the
- * Aggref being finalized; in a window, every window aggregate of the node
- * whose final function this is (the window API does not say which one).
+ * in this final function must have a stable hash.  The calls are found as
+ * safe_count_args.c finds them (the partial call below a finalize step
+ * included), once per plan node.
  */
 void
 viewstats_unit_check_stable(FunctionCallInfo fcinfo)
 {
-	Node	   *context = fcinfo->context;
-
 	if (fcinfo->flinfo->fn_extra != NULL)
 		return;					/* checked for this call site */
-	if (context != NULL && IsA(context, AggState))
-	{
-		Aggref	   *aggref = AggGetAggref(fcinfo);
-
-		if (aggref == NULL || aggref->args == NIL)
-			elog(ERROR, "perturbed_count's final function without its aggregate");
-		check_stable(exprType((Node *) ((TargetEntry *) linitial(aggref->args))->expr),
-					 aggref->inputcollid);
-	}
-	else if (context != NULL && IsA(context, WindowAggState))
-	{
-		ListCell   *lc;
-
-		foreach(lc, ((WindowAggState *) context)->funcs)
-		{
-			WindowFunc *wf = ((WindowFuncExprState *) lfirst(lc))->wfunc;
-			HeapTuple	tup = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(wf->winfnoid));
-			bool		ours;
-
-			if (!HeapTupleIsValid(tup))
-				continue;		/* a window function, not an aggregate */
-			ours = ((Form_pg_aggregate) GETSTRUCT(tup))->aggfinalfn == fcinfo->flinfo->fn_oid;
-			ReleaseSysCache(tup);
-			if (ours && wf->args != NIL)
-				check_stable(exprType((Node *) linitial(wf->args)), wf->inputcollid);
-		}
-	}
-	else
-		elog(ERROR, "perturbed_count's final function called outside an aggregate");
+	viewstats_for_each_call(fcinfo, "perturbed_count", check_call_unit, NULL);
 	fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, 1);
 }
 
