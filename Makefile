@@ -21,6 +21,7 @@ OBJS = \
 	src/unit_state.o \
 	src/safe_count.o \
 	src/unit_support.o \
+	src/unit_hash.o \
 	src/safe_count_args.o \
 	src/suppress.o \
 	src/privacy_budget.o
@@ -60,7 +61,7 @@ REGRESS_OPTS = --load-extension=$(EXTENSION)
 .DEFAULT_GOAL := all
 
 # PGXS does not track header dependencies: a changed struct must rebuild all.
-$(OBJS): src/pg_compat.h src/viewstats.h src/privacy.h src/unit_state.h $(wildcard src/core/*.h)
+$(OBJS): src/pg_compat.h src/viewstats.h src/privacy.h src/unit_state.h src/unit_hash.h $(wildcard src/core/*.h)
 
 .PHONY: demo test unit bench matrix
 # Both set up everything themselves (apt, build, private install in

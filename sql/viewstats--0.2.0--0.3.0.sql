@@ -78,3 +78,18 @@ ALTER FUNCTION @extschema@.viewstats_unit_serialize(pg_catalog.internal)
 -- Only the planner calls it (it checks no privilege on support functions).
 REVOKE EXECUTE ON FUNCTION
 	@extschema@.viewstats_unit_serialize_support(pg_catalog.internal) FROM PUBLIC;
+
+-- ---- The privacy secret under logical replication (issue 13, finding 1) ----
+-- A table in a publication refuses DELETE without a replica identity, and
+-- the trigger deletes the old secret on every insert: the one-row index is
+-- the identity.  PostgreSQL before 19 cannot leave one table out of FOR ALL
+-- TABLES, so such a publication sends the secret to its subscribers (the
+-- trigger warns when it writes one into a published table).  The triggers
+-- then fire on a subscriber too (ENABLE ALWAYS), so one that has viewstats
+-- takes the publisher's secret, and follows its rotations, instead of
+-- failing on the one-row index: a replica must not publish a second,
+-- independent perturbation of the same counts.  README: "Logical
+-- replication".
+ALTER TABLE @extschema@.privacy_secret REPLICA IDENTITY USING INDEX privacy_secret_one_row;
+ALTER TABLE @extschema@.privacy_secret ENABLE ALWAYS TRIGGER privacy_secret_replace;
+ALTER TABLE @extschema@.privacy_secret ENABLE ALWAYS TRIGGER privacy_secret_changed;

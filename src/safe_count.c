@@ -7,12 +7,12 @@
  * set of the units' 64-bit hashes (unit_state.c: in memory up to the
  * budget, in sorted runs on disk past it) and the per-group parameters
  * (min_group_size, epsilon, delta), which must be the same on every row of
- * a group.  A unit is hashed with its type's extended hash function (the
- * one hash partitioning uses) under a fixed seed, so equal units give equal
- * hashes in every backend and parallel worker; combine is set union, and
- * the serialized state is the sorted array of hashes, so serial and
- * parallel plans, any row order and any rewrite of the query reach the same
- * set, and therefore the same published number.
+ * a group.  A unit is hashed from its value (unit_hash.c), so equal units
+ * give equal hashes in every backend and parallel worker, on every platform
+ * and after a dump and restore; combine is set union, and the serialized
+ * state is the sorted array of hashes, so serial and parallel plans, any
+ * row order and any rewrite of the query reach the same set, and therefore
+ * the same published number.
  *
  * Called with DISTINCT on its arguments (perturbed_count(DISTINCT viewer)),
  * an aggregate gets each unit once from PostgreSQL's sort and keeps only a
@@ -23,6 +23,7 @@
  * computed only in the final functions; nothing else leaves the set.
  */
 #include "privacy.h"
+#include "unit_hash.h"
 #include "safe_count_args.h"
 #include "unit_state.h"
 
@@ -43,21 +44,8 @@ PG_FUNCTION_INFO_V1(viewstats_suppressed_count_final);
 PG_FUNCTION_INFO_V1(viewstats_perturbed_count_final);
 PG_FUNCTION_INFO_V1(viewstats_dp_count_final);
 
-/*
- * Seed of the unit hash.  Part of the published numbers: changing it
- * changes every cell key, so it is fixed forever.
- */
-#define UNIT_HASH_SEED	UINT64CONST(0x7669657773746174)	/* "viewstat" */
-
 /* The default delta of dp_count(unit, epsilon) */
 #define DP_DEFAULT_DELTA 1e-5
-
-/* Per call site: the unit type's extended hash function */
-typedef struct UnitHashCache
-{
-	Oid			typid;
-	FmgrInfo	hash;
-} UnitHashCache;
 
 static MemoryContext
 agg_context(FunctionCallInfo fcinfo, bool allow_window)
@@ -76,36 +64,6 @@ agg_context(FunctionCallInfo fcinfo, bool allow_window)
 				 errdetail("Each window frame would spend epsilon again on overlapping units."),
 				 errhint("Use dp_count with GROUP BY.")));
 	return aggcxt;
-}
-
-static UnitHashCache *
-unit_hash_cache(FunctionCallInfo fcinfo)
-{
-	UnitHashCache *c = fcinfo->flinfo->fn_extra;
-	Oid			typid;
-	TypeCacheEntry *tce;
-
-	if (c != NULL)
-		return c;
-	typid = get_fn_expr_argtype(fcinfo->flinfo, 1);
-	if (!OidIsValid(typid))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("could not determine the type of the privacy unit")));
-	tce = lookup_type_cache(typid, TYPECACHE_HASH_EXTENDED_PROC_FINFO);
-	if (!OidIsValid(tce->hash_extended_proc))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("could not identify an extended hash function for type %s",
-						format_type_be(typid)),
-				 errdetail("Privacy units are counted by their hash."),
-				 errhint("Use a unit of a hashable type, such as the viewer's id, or cast it to text.")));
-	c = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(UnitHashCache));
-	c->typid = typid;
-	fmgr_info_copy(&c->hash, &tce->hash_extended_proc_finfo,
-				   fcinfo->flinfo->fn_mcxt);
-	fcinfo->flinfo->fn_extra = c;
-	return c;
 }
 
 /*
@@ -226,7 +184,7 @@ unit_transfn(FunctionCallInfo fcinfo, int threshold_arg, int epsilon_arg,
 			 int delta_arg)
 {
 	MemoryContext aggcxt = agg_context(fcinfo, epsilon_arg < 0);
-	UnitHashCache *hc = unit_hash_cache(fcinfo);
+	UnitHasher *hasher = viewstats_unit_hasher(fcinfo, 1);
 	UnitState  *st;
 
 	if (PG_ARGISNULL(0) && (threshold_arg >= 0 || epsilon_arg >= 0))
@@ -249,10 +207,8 @@ unit_transfn(FunctionCallInfo fcinfo, int threshold_arg, int epsilon_arg,
 				  viewstats_delta_arg(fcinfo, delta_arg));
 	if (!PG_ARGISNULL(1))
 	{
-		uint64		h = DatumGetUInt64(FunctionCall2Coll(&hc->hash,
-														 PG_GET_COLLATION(),
-														 PG_GETARG_DATUM(1),
-														 UInt64GetDatum(UNIT_HASH_SEED)));
+		uint64		h = viewstats_unit_hash(hasher, PG_GETARG_DATUM(1));
+
 		if (st->distinct)
 			unit_state_add_distinct(st, h, fcinfo->flinfo->fn_oid);
 		else
@@ -375,6 +331,8 @@ viewstats_perturbed_count_final(PG_FUNCTION_ARGS)
 	uint64		n;
 	uint32		cell_key;
 
+	/* a number that depends on the units' hashes needs stable ones */
+	viewstats_unit_check_stable(fcinfo);
 	if (st == NULL)
 		PG_RETURN_NULL();
 	/* settings are checked even when the count will be suppressed */

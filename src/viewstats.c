@@ -58,8 +58,9 @@ viewstats_dayset_check(Dayset *ds)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid stored dayset value"),
-				 errdetail("Header version %d, %d runs in %zu bytes.",
-						   ds->version, ds->nruns, (size_t) size)));
+				 errdetail_plural("Its header gives version %d and %d run in %zu bytes.",
+								  "Its header gives version %d and %d runs in %zu bytes.",
+								  ds->nruns, ds->version, ds->nruns, (size_t) size)));
 	return ds;
 }
 
@@ -105,8 +106,9 @@ viewstats_report(ds_status st)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("dayset too large"),
-					 errdetail("A dayset holds at most %d runs.",
-							   (int) DS_MAX_RUNS)));
+					 errdetail_plural("A dayset holds at most %d run.",
+									  "A dayset holds at most %d runs.",
+									  (unsigned long) DS_MAX_RUNS, (int) DS_MAX_RUNS)));
 			break;
 		case DS_ERR_DAY_RANGE:
 			ereport(ERROR,
