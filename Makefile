@@ -9,6 +9,7 @@ OBJS = \
 	src/core/ck_ptable.o \
 	src/core/ck_noise.o \
 	src/core/ck_suppress.o \
+	src/core/rs_core.o \
 	src/viewstats.o \
 	src/dayset.o \
 	src/dayset_ops.o \
@@ -17,7 +18,13 @@ OBJS = \
 	src/privacy_settings.o \
 	src/privacy_secret.o \
 	src/safe_count.o \
-	src/suppress.o
+	src/suppress.o \
+	src/restricted/labels.o \
+	src/restricted/session.o \
+	src/restricted/validator.o \
+	src/restricted/gate.o \
+	src/restricted/channels.o \
+	src/restricted/hooks.o
 
 PG_CPPFLAGS = -I$(srcdir)/src
 SHLIB_LINK = -lm
@@ -41,7 +48,10 @@ REGRESS = \
 	privacy_cells \
 	privacy_perturb \
 	privacy_dp \
-	privacy_roles
+	privacy_roles \
+	restricted_setup \
+	restricted_attacks \
+	restricted_usability
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 # ---- Orchestration (scripts under test/scripts) ----
@@ -49,7 +59,8 @@ REGRESS_OPTS = --load-extension=$(EXTENSION)
 .DEFAULT_GOAL := all
 
 # PGXS does not track header dependencies: a changed struct must rebuild all.
-$(OBJS): src/pg_compat.h src/viewstats.h src/privacy.h $(wildcard src/core/*.h)
+$(OBJS): src/pg_compat.h src/viewstats.h src/privacy.h $(wildcard src/core/*.h) \
+	src/restricted/restricted.h
 
 .PHONY: demo test unit bench matrix
 # Both set up everything themselves (apt, build, private install in
