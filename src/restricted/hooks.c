@@ -377,6 +377,26 @@ vs_process_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTre
 	VsNesting	saved = vs_nesting;
 	bool		nests;
 
+	/*
+	 * A dump holds the unit label and the two policies the label made; the
+	 * label, restored first, makes them again, so the dumped ones are
+	 * already there.
+	 */
+	if (IsA(stmt, CreatePolicyStmt))
+	{
+		CreatePolicyStmt *cp = (CreatePolicyStmt *) stmt;
+
+		if ((strcmp(cp->policy_name, "viewstats_gate") == 0 ||
+			 strcmp(cp->policy_name, "viewstats_rows") == 0) &&
+			relation_is_personal(cp->table) &&
+			vs_policy_exists(RangeVarGetRelid(cp->table, NoLock, false), cp->policy_name))
+		{
+			ereport(NOTICE,
+					(errmsg("policy \"%s\" is already installed by the viewstats label, skipping",
+							cp->policy_name)));
+			return;
+		}
+	}
 	if (vs_session_restricted())
 	{
 		PlannedStmt *p = check_utility(pstmt, readOnlyTree);

@@ -25,10 +25,7 @@
 #include "access/table.h"
 #include "access/xact.h"
 #include "storage/lmgr.h"
-#include "catalog/dependency.h"
 #include "catalog/indexing.h"
-#include "catalog/pg_extension.h"
-#include "commands/extension.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
@@ -266,25 +263,10 @@ policy_oid(Oid relid, const char *name)
 	return found;
 }
 
-static bool
-policy_exists(Oid relid, const char *name)
+bool
+vs_policy_exists(Oid relid, const char *name)
 {
 	return OidIsValid(policy_oid(relid, name));
-}
-
-/*
- * Our policies belong to the extension: pg_dump leaves them out (the label
- * it dumps makes them again on restore), and they go with the extension.
- */
-static void
-make_extension_member(Oid relid, const char *name)
-{
-	ObjectAddress policy;
-	ObjectAddress ext;
-
-	ObjectAddressSet(policy, PolicyRelationId, policy_oid(relid, name));
-	ObjectAddressSet(ext, ExtensionRelationId, get_extension_oid("viewstats", false));
-	recordDependencyOn(&policy, &ext, DEPENDENCY_EXTENSION);
 }
 
 static void
@@ -335,17 +317,15 @@ install_gate(Oid relid)
 
 	set_row_security(relid, true);
 	SPI_connect();
-	if (!policy_exists(relid, "viewstats_gate"))
+	if (!vs_policy_exists(relid, "viewstats_gate"))
 	{
 		run_sql(psprintf("CREATE POLICY viewstats_gate ON %s AS RESTRICTIVE "
 						 "USING (%s.viewstats_restricted_gate(%s::pg_catalog.regclass))",
 						 rel, schema, quote_literal_cstr(rel)));
-		make_extension_member(relid, "viewstats_gate");
 	}
-	if (!policy_exists(relid, "viewstats_rows"))
+	if (!vs_policy_exists(relid, "viewstats_rows"))
 	{
 		run_sql(psprintf("CREATE POLICY viewstats_rows ON %s USING (true)", rel));
-		make_extension_member(relid, "viewstats_rows");
 	}
 	SPI_finish();
 }
@@ -354,25 +334,12 @@ static void
 remove_gate(Oid relid)
 {
 	char	   *rel = qualified_relname(relid);
-	const char *const ours[] = {"viewstats_gate", "viewstats_rows"};
-	int			i;
-
-	/* no longer the extension's, so they can be dropped */
-	for (i = 0; i < lengthof(ours); i++)
-	{
-		Oid			p = policy_oid(relid, ours[i]);
-
-		if (OidIsValid(p))
-			deleteDependencyRecordsForClass(PolicyRelationId, p, ExtensionRelationId,
-											DEPENDENCY_EXTENSION);
-	}
-	CommandCounterIncrement();
 	SPI_connect();
 	run_sql(psprintf("DROP POLICY IF EXISTS viewstats_gate ON %s", rel));
 	run_sql(psprintf("DROP POLICY IF EXISTS viewstats_rows ON %s", rel));
 	SPI_finish();
 	/* leave row security on if the DBA has policies of their own */
-	if (!policy_exists(relid, NULL))
+	if (!vs_policy_exists(relid, NULL))
 		set_row_security(relid, false);
 }
 

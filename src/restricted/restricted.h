@@ -47,6 +47,12 @@ extern AttrNumber vs_personal_unit(Oid relid);
 /* Is roleid (a login role) restricted: labelled, or a member of a role that is */
 extern bool vs_role_is_restricted(Oid roleid);
 
+/*
+ * Does relid have the policy name?  (pg_restore recreates the label's
+ * policies after the label made them: hooks.c lets that pass.)
+ */
+extern bool vs_policy_exists(Oid relid, const char *name);
+
 /* Bumped whenever cached labels may have changed (invalidation callbacks) */
 extern uint64 vs_label_generation;
 
