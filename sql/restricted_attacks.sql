@@ -2,7 +2,7 @@
 -- others, as the restricted role regress_r_analyst (SELECT on r_views and
 -- r_titles, nothing else).  Each is refused with SQLSTATE 42501 and names the
 -- rule it breaks (DETAIL); the SQLSTATE is echoed after each statement.
--- None of the refusals depends on the rows: test/t/030_restricted.pl runs
+-- None of the refusals depends on the rows: test/t/031_restricted.pl runs
 -- this file again on an empty table and gets the same output.
 \set SHOW_CONTEXT never
 \c - regress_r_analyst
