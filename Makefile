@@ -9,6 +9,7 @@ OBJS = \
 	src/core/ck_ptable.o \
 	src/core/ck_noise.o \
 	src/core/ck_suppress.o \
+	src/core/pb_ledger.o \
 	src/core/rs_core.o \
 	src/viewstats.o \
 	src/dayset.o \
@@ -18,12 +19,15 @@ OBJS = \
 	src/privacy_settings.o \
 	src/privacy_secret.o \
 	src/safe_count.o \
+	src/safe_count_args.o \
 	src/suppress.o \
+	src/privacy_budget.o \
 	src/restricted/labels.o \
 	src/restricted/session.o \
 	src/restricted/validator.o \
 	src/restricted/gate.o \
 	src/restricted/channels.o \
+	src/restricted/bound.o \
 	src/restricted/hooks.o
 
 PG_CPPFLAGS = -I$(srcdir)/src
@@ -49,6 +53,8 @@ REGRESS = \
 	privacy_perturb \
 	privacy_dp \
 	privacy_roles \
+	privacy_oracle \
+	privacy_budget \
 	restricted_setup \
 	restricted_attacks \
 	restricted_usability

@@ -113,6 +113,57 @@ FROM r_oracle o FULL JOIN
      ON a.kind = o.key
 WHERE o.q = 52 ORDER BY 1;
 
+-- ---- the budget and contribution bounding ----
+-- each dp_count call above spent its epsilon: 0.5 + 1.0 + 1.0 (query 1 has
+-- groups a unit may share, so it spent 0.5 times L = 1)
+SELECT 1000 - viewstats.privacy_budget_remaining() AS spent_so_far;
+-- a log where each of 60 viewers watched 3 titles: with L = 1 a viewer
+-- counts in one title only, the first in key order, so title 1 has them all
+\c - postgres
+CREATE TABLE r_multi (viewer_id int, title_id int);
+INSERT INTO r_multi SELECT v, t FROM generate_series(1, 60) v, generate_series(1, 3) t;
+LOAD 'viewstats';
+SECURITY LABEL FOR viewstats ON COLUMN r_multi.viewer_id IS 'privacy_unit';
+GRANT SELECT ON r_multi TO regress_r_analyst;
+\c - regress_r_analyst
+SELECT title_id, abs(c - 60) < 40 AS close_to_60
+FROM (SELECT title_id, dp_count(viewer_id, 1.0) AS c FROM r_multi GROUP BY title_id) s ORDER BY 1;
+SELECT 1000 - viewstats.privacy_budget_remaining() AS spent_so_far;
+-- with L = 3 every title has them all, and the same call costs 3
+\c - postgres
+ALTER ROLE regress_r_analyst SET viewstats.max_groups_contributed = 3;
+\c - regress_r_analyst
+SHOW viewstats.max_groups_contributed;
+SELECT title_id, abs(c - 60) < 40 AS close_to_60
+FROM (SELECT title_id, dp_count(viewer_id, 1.0) AS c FROM r_multi GROUP BY title_id) s ORDER BY 1;
+SELECT 1000 - viewstats.privacy_budget_remaining() AS spent_so_far;
+-- where a unit falls in one group, L does not multiply: 1.0 more
+SELECT count(*) AS rows FROM (SELECT dp_count(viewer_id, 1.0) FROM r_multi WHERE title_id = 2) s;
+SELECT 1000 - viewstats.privacy_budget_remaining() AS spent_so_far;
+-- plain EXPLAIN spends nothing
+EXPLAIN SELECT title_id, dp_count(viewer_id, 1.0) FROM r_multi GROUP BY title_id;
+SELECT 1000 - viewstats.privacy_budget_remaining() AS spent_so_far;
+-- past the budget: refused before any row is read (7.5 spent of 11)
+\c - postgres
+SELECT viewstats.set_privacy_budget('regress_r_analyst', 11);
+\c - regress_r_analyst
+SELECT viewstats.privacy_budget_remaining();
+SELECT count(*) AS published FROM (SELECT title_id, dp_count(viewer_id, 1.0) FROM r_multi GROUP BY title_id) s;
+SELECT viewstats.privacy_budget_remaining();
+SELECT count(*) AS published FROM (SELECT title_id, dp_count(viewer_id, 1.0) FROM r_multi GROUP BY title_id) s;
+\echo :SQLSTATE
+SELECT 1 AS ran FROM (SELECT dp_count(viewer_id, 0.25) FROM r_multi) s WHERE false;
+SELECT 1 AS ran FROM (SELECT dp_count(viewer_id, 0.25) FROM r_multi) s WHERE false;
+SELECT viewstats.privacy_budget_remaining();
+SELECT 1 AS ran FROM (SELECT dp_count(viewer_id, 0.25) FROM r_multi) s WHERE false;
+\echo :SQLSTATE
+-- perturbed_count needs no budget
+SELECT count(*) AS published FROM (SELECT title_id, perturbed_count(viewer_id) FROM r_multi GROUP BY title_id) s;
+\c - postgres
+ALTER ROLE regress_r_analyst RESET viewstats.max_groups_contributed;
+DROP TABLE r_multi;
+\c - regress_r_analyst
+
 -- ---- suppressed groups vanish ----
 -- Bee Movie's 4 viewers: no row, under any HAVING, and the same as a title
 -- nobody watched (302) seen through an outer join from the titles

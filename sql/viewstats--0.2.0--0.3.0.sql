@@ -7,6 +7,38 @@
 -- deltas in order, so new and updated databases have the same objects.
 -- Every object reference is schema-qualified (@extschema@ or pg_catalog).
 
+-- ---- Privacy budget ------------------------------------------------------
+-- The per-role epsilon ledger behind restricted mode (src/privacy_budget.c,
+-- README "Privacy budget").  One row per role with a budget: the total it
+-- may spend, all sessions together, and what it has spent, as exact
+-- decimals (12 decimals; budgets are rounded down, spends up).  PUBLIC has
+-- no privilege on it: an analyst reads their own remaining budget through
+-- privacy_budget_remaining(), which reads the row without SQL permission
+-- checks, and spends are written by a background worker, as a superuser,
+-- in a transaction of their own.  pg_dump keeps the rows; the role column
+-- is dumped by name, so restore the roles first (pg_dumpall --globals-only).
+CREATE TABLE @extschema@.privacy_budget (
+	role pg_catalog.regrole PRIMARY KEY,
+	budget pg_catalog.numeric(19, 12) NOT NULL
+		CHECK (budget OPERATOR(pg_catalog.>=) 0 AND budget OPERATOR(pg_catalog.<=) 1000000),
+	spent pg_catalog.numeric(19, 12) NOT NULL DEFAULT 0
+		CHECK (spent OPERATOR(pg_catalog.>=) 0 AND spent OPERATOR(pg_catalog.<=) 1000000)
+);
+REVOKE ALL ON TABLE @extschema@.privacy_budget FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.privacy_budget', '');
+
+-- Superusers only (checked in C as well).  Setting a budget again changes
+-- the total and keeps what was spent.
+CREATE FUNCTION @extschema@.set_privacy_budget(role pg_catalog.regrole, epsilon pg_catalog.float8)
+	RETURNS pg_catalog.void AS 'MODULE_PATHNAME', 'viewstats_set_privacy_budget'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE;
+REVOKE EXECUTE ON FUNCTION @extschema@.set_privacy_budget(pg_catalog.regrole, pg_catalog.float8) FROM PUBLIC;
+
+-- The login role's remaining epsilon (SET ROLE does not change it).
+CREATE FUNCTION @extschema@.privacy_budget_remaining()
+	RETURNS pg_catalog.float8 AS 'MODULE_PATHNAME', 'viewstats_privacy_budget_remaining'
+	LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
 -- ---- Restricted mode -------------------------------------------------------
 -- The access level the server enforces for analysts who write their own SQL
 -- (README "Restricted analysts").  The labels are PostgreSQL's own
@@ -35,8 +67,26 @@ CREATE FUNCTION @extschema@.viewstats_restricted_gate(pg_catalog.regclass)
 	RETURNS pg_catalog.bool AS 'MODULE_PATHNAME', 'viewstats_restricted_gate'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
--- The validator's marker on a scan it accepted; never meant to run.
-CREATE FUNCTION @extschema@.viewstats_restricted_marker(pg_catalog.float8)
+-- The validator's marker on a scan it accepted, carrying the epsilon its
+-- query level spends (dp_count calls whose units fall in one group each,
+-- and the others, spent L times); never meant to run.
+CREATE FUNCTION @extschema@.viewstats_restricted_marker(pg_catalog.float8, pg_catalog.float8)
 	RETURNS pg_catalog.bool AS 'MODULE_PATHNAME', 'viewstats_restricted_marker'
 	LANGUAGE C STABLE STRICT PARALLEL SAFE;
-REVOKE EXECUTE ON FUNCTION @extschema@.viewstats_restricted_marker(pg_catalog.float8) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.viewstats_restricted_marker(pg_catalog.float8, pg_catalog.float8) FROM PUBLIC;
+
+-- The DBA's and the analyst's budget functions by the names the restricted
+-- mode's interface uses (viewstats.set_privacy_budget, ...), wherever the
+-- extension is installed; the same C entry points as above.
+DO $$
+BEGIN
+	IF '@extschema@' OPERATOR(pg_catalog.<>) 'viewstats' THEN
+		CREATE FUNCTION viewstats.set_privacy_budget(role pg_catalog.regrole, epsilon pg_catalog.float8)
+			RETURNS pg_catalog.void AS 'MODULE_PATHNAME', 'viewstats_set_privacy_budget'
+			LANGUAGE C VOLATILE PARALLEL UNSAFE;
+		REVOKE EXECUTE ON FUNCTION viewstats.set_privacy_budget(pg_catalog.regrole, pg_catalog.float8) FROM PUBLIC;
+		CREATE FUNCTION viewstats.privacy_budget_remaining()
+			RETURNS pg_catalog.float8 AS 'MODULE_PATHNAME', 'viewstats_privacy_budget_remaining'
+			LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+	END IF;
+END $$;

@@ -18,6 +18,7 @@
  * computed only in the final functions; nothing else leaves the set.
  */
 #include "privacy.h"
+#include "safe_count_args.h"
 
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -55,6 +56,7 @@ typedef struct UnitHashCache
 {
 	Oid			typid;
 	FmgrInfo	hash;
+	void	   *bound;			/* restricted mode's contribution bound */
 } UnitHashCache;
 
 static MemoryContext
@@ -98,7 +100,7 @@ unit_hash_cache(FunctionCallInfo fcinfo)
 						format_type_be(typid)),
 				 errdetail("Privacy units are counted by their hash."),
 				 errhint("Use a unit of a hashable type, such as the viewer's id, or cast it to text.")));
-	c = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(UnitHashCache));
+	c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(UnitHashCache));
 	c->typid = typid;
 	fmgr_info_copy(&c->hash, &tce->hash_extended_proc_finfo,
 				   fcinfo->flinfo->fn_mcxt);
@@ -176,6 +178,43 @@ merge_params(ck_params *dst, const ck_params *src)
 }
 
 /*
+ * The call's own arguments, checked before any row is read: at a group's
+ * first row and in the final function of a group that saw none, with the
+ * checks the rows and the final function apply, in their order, so that
+ * whether a call fails never depends on the rows (safe_count_args.c).
+ */
+static void
+check_call_params(FunctionCallInfo args, int nargs, void *arg)
+{
+	if (!*(bool *) arg)
+		viewstats_threshold(nargs > 1, nargs > 1 ? viewstats_threshold_arg(args, 2) : 0);
+	else
+	{
+		double		epsilon = viewstats_epsilon_arg(args, 2);
+
+		viewstats_check_dp_caps(epsilon, nargs > 2 ? viewstats_delta_arg(args, 3) : DP_DEFAULT_DELTA);
+	}
+}
+
+/*
+ * A transition function checks at each group's first row; a final
+ * function once per plan node (flagged in its fn_extra), whatever the
+ * group saw, so a failure to find the call fails with rows and without.
+ */
+static void
+check_call(FunctionCallInfo fcinfo, bool dp, bool final)
+{
+	static const char *const count_names[] = {"suppressed_count", "min_group_size"};
+	static const char *const dp_names[] = {"dp_count", "epsilon", "delta"};
+
+	if (final && fcinfo->flinfo->fn_extra != NULL)
+		return;
+	viewstats_call_args(fcinfo, dp ? dp_names : count_names, check_call_params, &dp);
+	if (final)
+		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, 1);
+}
+
+/*
  * Shared body of the transition functions.  threshold_arg, epsilon_arg and
  * delta_arg are argument numbers, or -1 when absent.
  */
@@ -186,7 +225,10 @@ unit_transfn(FunctionCallInfo fcinfo, int threshold_arg, int epsilon_arg,
 	MemoryContext aggcxt = agg_context(fcinfo, epsilon_arg < 0);
 	UnitHashCache *hc = unit_hash_cache(fcinfo);
 	UnitState  *st;
+	bool		first = PG_ARGISNULL(0);
 
+	if (PG_ARGISNULL(0) && (threshold_arg >= 0 || epsilon_arg >= 0))
+		check_call(fcinfo, epsilon_arg >= 0, false);
 	st = PG_ARGISNULL(0) ? state_new(aggcxt) : (UnitState *) PG_GETARG_POINTER(0);
 	if (threshold_arg >= 0)
 		set_param(&st->p, CK_PARAM_THRESHOLD,
@@ -203,8 +245,15 @@ unit_transfn(FunctionCallInfo fcinfo, int threshold_arg, int epsilon_arg,
 														 PG_GET_COLLATION(),
 														 PG_GETARG_DATUM(1),
 														 UInt64GetDatum(UNIT_HASH_SEED)));
-		MemoryContext old = MemoryContextSwitchTo(aggcxt);
-		ck_status	s = ck_set_add(&st->set, h);
+		MemoryContext old;
+		ck_status	s;
+
+		/* dp_count: a unit counts in a bounded number of groups */
+		if (epsilon_arg >= 0 &&
+			!viewstats_restricted_admit(fcinfo, &hc->bound, first, h))
+			PG_RETURN_POINTER(st);
+		old = MemoryContextSwitchTo(aggcxt);
+		s = ck_set_add(&st->set, h);
 
 		MemoryContextSwitchTo(old);
 		check_status(s);
@@ -324,6 +373,7 @@ viewstats_suppressed_count_final(PG_FUNCTION_ARGS)
 	int32		t;
 	uint64		n;
 
+	check_call(fcinfo, false, true);
 	if (st == NULL)
 		PG_RETURN_NULL();
 	t = viewstats_threshold((st->p.flags & CK_PARAM_THRESHOLD) != 0,
@@ -374,7 +424,7 @@ strong_random(void *ctx, uint8_t *buf, size_t len)
 Datum
 viewstats_dp_count_final(PG_FUNCTION_ARGS)
 {
-	UnitState  *st = final_state(fcinfo);
+	UnitState  *st;
 	double		delta;
 	ck_epsilon	e;
 	int64		tau,
@@ -382,6 +432,10 @@ viewstats_dp_count_final(PG_FUNCTION_ARGS)
 				noisy;
 	ck_rng		r;
 
+	/* refused as a window function even for an empty frame */
+	agg_context(fcinfo, false);
+	st = final_state(fcinfo);
+	check_call(fcinfo, true, true);
 	if (st == NULL)
 		PG_RETURN_NULL();
 	if (!(st->p.flags & CK_PARAM_EPSILON))

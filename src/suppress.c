@@ -8,11 +8,12 @@
  * (primary and complementary suppression, core ck_suppress) and keeps the
  * decisions in partition-local memory; each row then looks its own up.
  *
- * The result must not depend on the order rows reach the window, which
- * without ORDER BY is whatever the plan gives.  So cells are told apart only
- * by what the query fixes: their value, and their peer group under the
- * window's ORDER BY if it has one.  Cells alike in both are suppressed
- * together or not at all.
+ * A NULL cell is a hidden cell of unknown count (typically a count
+ * suppressed upstream): it stays NULL and needs its complement like any
+ * other, or the row total would give it back.  Cells are told apart only
+ * by their value, never by their position in the window's order, so the
+ * result depends neither on the order rows reach the window nor on an
+ * ORDER BY: a row published twice, ordered both ways, hides the same cells.
  */
 #include "privacy.h"
 
@@ -58,12 +59,8 @@ decide_partition(WindowObject winobj, CellsState *s, bool has_arg)
 	MemoryContext partcxt = GetMemoryChunkContext(s);
 	int64		m = WinGetPartitionRowCount(winobj);
 	int64	   *n;
-	int64	   *peer;
-	int64	   *idx;
-	bool	   *hid;
-	int64		i,
-				k = 0,
-				group = 0;
+	bool	   *unknown;
+	int64		i;
 	bool		have_t = false;
 	int32		t = 0;
 
@@ -75,9 +72,7 @@ decide_partition(WindowObject winobj, CellsState *s, bool has_arg)
 						   (size_t) (MaxAllocSize / sizeof(int64)))));
 	s->hide = MemoryContextAllocZero(partcxt, Max(m, 1) * sizeof(bool));
 	n = palloc(Max(m, 1) * sizeof(int64));
-	peer = palloc(Max(m, 1) * sizeof(int64));
-	idx = palloc(Max(m, 1) * sizeof(int64));
-	hid = palloc(Max(m, 1) * sizeof(bool));
+	unknown = palloc(Max(m, 1) * sizeof(bool));
 
 	for (i = 0; i < m; i++)
 	{
@@ -99,36 +94,22 @@ decide_partition(WindowObject winobj, CellsState *s, bool has_arg)
 			have_t = true;
 			t = arg;
 		}
-		/* peer groups in window order: all 0 without ORDER BY */
-		if (i > 0 && !WinRowsArePeers(winobj, i - 1, i))
-			group++;
 		d = WinGetFuncArgInPartition(winobj, 0, i, WINDOW_SEEK_HEAD,
 									 false, &isnull, &isout);
-		if (isnull)
-		{
-			/* no cell: NULL stays NULL and takes no part */
-			s->hide[i] = true;
-			continue;
-		}
-		peer[k] = group;
-		n[k] = DatumGetInt64(d);
-		idx[k] = i;
-		k++;
+		/* a NULL cell: hidden already, count unknown */
+		unknown[i] = isnull;
+		n[i] = isnull ? 0 : DatumGetInt64(d);
 	}
 	s->threshold = viewstats_threshold(has_arg, t);
-	if (k > 0)
+	if (m > 0)
 	{
-		ck_status	st = ck_suppress(n, peer, k, s->threshold, hid);
+		ck_status	st = ck_suppress(n, unknown, m, s->threshold, s->hide);
 
 		if (st != CK_OK)
 			viewstats_ck_report(st);
-		for (i = 0; i < k; i++)
-			s->hide[idx[i]] = hid[i];
 	}
 	pfree(n);
-	pfree(peer);
-	pfree(idx);
-	pfree(hid);
+	pfree(unknown);
 	s->decided = true;
 }
 

@@ -223,17 +223,21 @@ extern double ck_dlap_pmf(double epsilon, int64_t x);
 /* ---- Primary and complementary cell suppression ---- */
 
 /*
- * Cells n[0..m) of one table row (each >= 0), threshold t >= 1.  peer[i]
- * says which cells may be told apart: cells with equal n and equal peer are
- * suppressed together or not at all.  On return suppressed[i] says whether
- * cell i is hidden.
- *	primary:	0 < n < t;
+ * Cells n[0..m) of one table row (each >= 0), threshold t >= 1.
+ * unknown[i] (unknown may be NULL: none) marks a cell that is already
+ * hidden and whose count is not known (a NULL input, such as a count
+ * suppressed upstream): it stays hidden, counts as a hidden cell, and adds
+ * nothing to the hidden sum; n[i] is not read.  On return suppressed[i]
+ * says whether cell i is hidden.
+ *	primary:	unknown cells, and 0 < n < t;
  *	complementary: while some cell is hidden and either exactly one is or
- *	the hidden cells sum to less than t, hide the smallest remaining
- *	non-zero cells (smallest n, then smallest peer), a whole tie at once.
- * Zeros are never hidden: they add nothing to the hidden sum.
+ *	the known hidden cells sum to less than t, hide the smallest remaining
+ *	non-zero cells, all cells of that value at once.
+ * Cells are told apart only by their value, so equal cells are hidden
+ * together or not at all and the result does not depend on the order of
+ * the cells.  Zeros are never hidden: they add nothing to the hidden sum.
  */
-extern ck_status ck_suppress(const int64_t *n, const int64_t *peer,
+extern ck_status ck_suppress(const int64_t *n, const bool *unknown,
 							 int64_t m, int64_t t, bool *suppressed);
 
 #endif							/* CK_CORE_H */

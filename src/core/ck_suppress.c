@@ -9,8 +9,15 @@
  * cells until neither holds.  Every remaining non-zero cell is at least t,
  * so one step always suffices when any cell remains.
  *
- * Cells the caller cannot tell apart (equal n, equal peer) are hidden
- * together: the result must not depend on the order rows arrive in.
+ * A cell whose count is unknown (a NULL input, say a count suppressed
+ * upstream) is a hidden cell like any other: were it ignored, it would be
+ * the row total minus the published cells.  Its value is unknown, so it
+ * adds nothing to the hidden sum, which errs toward hiding more.
+ *
+ * Cells are told apart only by their value, never by their position: equal
+ * cells are hidden together or not at all.  A tie broken by the order of
+ * the cells (a window's ORDER BY) would let a row published twice, in two
+ * orders, show each of the tied cells once, and give the hidden one back.
  */
 #include "ck_core.h"
 
@@ -21,7 +28,6 @@
 typedef struct cell_ref
 {
 	int64_t		n;
-	int64_t		peer;
 	int64_t		idx;
 } cell_ref;
 
@@ -40,13 +46,11 @@ cmp_cell(const void *a, const void *b)
 
 	if (x->n != y->n)
 		return x->n < y->n ? -1 : 1;
-	if (x->peer != y->peer)
-		return x->peer < y->peer ? -1 : 1;
 	return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
 ck_status
-ck_suppress(const int64_t *n, const int64_t *peer, int64_t m, int64_t t,
+ck_suppress(const int64_t *n, const bool *unknown, int64_t m, int64_t t,
 			bool *suppressed)
 {
 	cell_ref   *cand;
@@ -58,6 +62,12 @@ ck_suppress(const int64_t *n, const int64_t *peer, int64_t m, int64_t t,
 
 	for (i = 0; i < m; i++)
 	{
+		if (unknown != NULL && unknown[i])
+		{
+			suppressed[i] = true;
+			hidden++;
+			continue;
+		}
 		if (n[i] < 0)
 			return CK_ERR_NEGATIVE;
 		suppressed[i] = n[i] > 0 && n[i] < t;
@@ -77,10 +87,9 @@ ck_suppress(const int64_t *n, const int64_t *peer, int64_t m, int64_t t,
 		return CK_ERR_NOMEM;
 	ncand = 0;
 	for (i = 0; i < m; i++)
-		if (n[i] > 0 && !suppressed[i])
+		if (!suppressed[i] && n[i] > 0)
 		{
 			cand[ncand].n = n[i];
-			cand[ncand].peer = peer[i];
 			cand[ncand].idx = i;
 			ncand++;
 		}
@@ -89,8 +98,7 @@ ck_suppress(const int64_t *n, const int64_t *peer, int64_t m, int64_t t,
 	/* hide whole ties, smallest first, while the row is still revealing */
 	for (i = 0; i < ncand && (hidden == 1 || hidden_sum < t); i = next)
 	{
-		for (next = i; next < ncand && cand[next].n == cand[i].n &&
-			 cand[next].peer == cand[i].peer; next++)
+		for (next = i; next < ncand && cand[next].n == cand[i].n; next++)
 		{
 			suppressed[cand[next].idx] = true;
 			hidden++;

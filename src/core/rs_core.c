@@ -47,3 +47,14 @@ rs_call_cost(double epsilon, bool one_group_per_unit,
 	*cost = epsilon * k;
 	return isfinite(*cost);
 }
+
+bool
+rs_query_cost(double eps_single, double eps_bounded,
+			  int max_groups_contributed, double *cost)
+{
+	if (!isfinite(eps_single) || !isfinite(eps_bounded) ||
+		eps_single < 0 || eps_bounded < 0 || max_groups_contributed < 1)
+		return false;
+	*cost = eps_single + eps_bounded * (double) max_groups_contributed;
+	return isfinite(*cost);
+}

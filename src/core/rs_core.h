@@ -49,4 +49,12 @@ extern const char *rs_rule_name(rs_rule rule);
 extern bool rs_call_cost(double epsilon, bool one_group_per_unit,
 						 int max_groups_contributed, double *cost);
 
+/*
+ * What a query costs: the epsilon of its dp_count calls whose units fall in
+ * one group each, plus L times that of the others (each unit kept in at
+ * most L groups).  False if a part is negative or not finite, or L < 1.
+ */
+extern bool rs_query_cost(double eps_single, double eps_bounded,
+						  int max_groups_contributed, double *cost);
+
 #endif							/* RS_CORE_H */

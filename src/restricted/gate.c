@@ -17,9 +17,10 @@
  * rule, policy or function body stored in advance, a parallel worker of
  * such a plan.  It fails closed there, whatever the table holds.
  *
- * The marker, viewstats_restricted_marker(cost), is a security qual the
- * validator adds to each personal scan it accepted; the planner hook
- * removes it.  If it is ever evaluated the hooks were bypassed: it fails.
+ * The marker, viewstats_restricted_marker(eps_single, eps_bounded), is a
+ * security qual the validator adds to each personal scan it accepted,
+ * carrying the epsilon that scan's query level spends; the planner hook
+ * removes it and keeps the sum with the plan.  If it is ever evaluated the hooks were bypassed: it fails.
  */
 #include "restricted.h"
 
@@ -77,8 +78,10 @@ vs_extension_schema(void)
 }
 
 static Oid
-lookup_internal(const char *name, Oid argtype)
+lookup_internal(const char *name, int nargs, Oid argtype)
 {
+	Oid			argtypes[2] = {argtype, argtype};
+
 	Oid			schema = vs_extension_schema();
 	List	   *qname;
 
@@ -90,14 +93,14 @@ lookup_internal(const char *name, Oid argtype)
 		callback_registered = true;
 	}
 	qname = list_make2(makeString(get_namespace_name(schema)), makeString(pstrdup(name)));
-	return LookupFuncName(qname, 1, &argtype, true);
+	return LookupFuncName(qname, nargs, argtypes, true);
 }
 
 Oid
 vs_gate_func_oid(void)
 {
 	if (!OidIsValid(gate_oid))
-		gate_oid = lookup_internal("viewstats_restricted_gate", REGCLASSOID);
+		gate_oid = lookup_internal("viewstats_restricted_gate", 1, REGCLASSOID);
 	return gate_oid;
 }
 
@@ -105,7 +108,7 @@ Oid
 vs_marker_func_oid(void)
 {
 	if (!OidIsValid(marker_oid))
-		marker_oid = lookup_internal("viewstats_restricted_marker", FLOAT8OID);
+		marker_oid = lookup_internal("viewstats_restricted_marker", 2, FLOAT8OID);
 	return marker_oid;
 }
 

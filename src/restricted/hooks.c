@@ -21,6 +21,8 @@
  */
 #include "restricted.h"
 
+#include "privacy_budget.h"
+
 #include "access/parallel.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
@@ -44,7 +46,6 @@ static ExecutorRun_hook_type prev_executor_run = NULL;
 static ExecutorFinish_hook_type prev_executor_finish = NULL;
 static ProcessUtility_hook_type prev_process_utility = NULL;
 
-extern int	vs_max_groups_contributed;
 
 
 /* ---- analysis ---- */
@@ -60,15 +61,84 @@ vs_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *jstate)
 
 /* ---- planning ---- */
 
+/*
+ * A plan's epsilon travels with it, in its invalidation items under cache
+ * ids no catalog cache has (plancache.c compares them and never matches):
+ * it survives the plan cache, copies and re-execution, and nothing the
+ * analyst writes can put it there.
+ */
+#define COST_ID_SINGLE	(-0x5653)
+#define COST_ID_BOUNDED (-0x5654)
+
+static void
+attach_double(PlannedStmt *plan, int id, double v)
+{
+	uint64		bits;
+	PlanInvalItem *hi = makeNode(PlanInvalItem);
+	PlanInvalItem *lo = makeNode(PlanInvalItem);
+
+	StaticAssertStmt(sizeof(bits) == sizeof(v), "double is 64 bits");
+	memcpy(&bits, &v, sizeof(bits));
+	hi->cacheId = id;
+	hi->hashValue = (uint32) (bits >> 32);
+	lo->cacheId = id - 0x100;
+	lo->hashValue = (uint32) bits;
+	plan->invalItems = lappend(lappend(plan->invalItems, hi), lo);
+}
+
+static double
+plan_double(PlannedStmt *plan, int id)
+{
+	uint64		bits = 0;
+	bool		found = false;
+	ListCell   *lc;
+	double		v;
+
+	foreach(lc, plan->invalItems)
+	{
+		PlanInvalItem *item = lfirst(lc);
+
+		if (item->cacheId == id)
+		{
+			bits |= (uint64) item->hashValue << 32;
+			found = true;
+		}
+		else if (item->cacheId == id - 0x100)
+			bits |= (uint64) item->hashValue;
+	}
+	if (!found)
+		return 0;
+	memcpy(&v, &bits, sizeof(v));
+	return v;
+}
+
 static PlannedStmt *
 vs_planner(Query *parse, const char *query_string, int cursorOptions,
 		   ParamListInfo boundParams)
 {
 	PlannedStmt *result;
+	VsCost		cost = {0, 0};
 	int			depth = vs_nesting.depth;
+	int			guc_level = -1;
 
 	if (vs_session_restricted())
-		(void) vs_strip_validated(parse);
+	{
+		vs_strip_validated(parse, &cost);
+
+		/*
+		 * Contribution bounding keeps each unit's first L groups in the
+		 * order the aggregate sees them: a serial, sorted aggregation sees
+		 * a unit's rows in the order of the group keys, a choice made from
+		 * that unit's rows alone.
+		 */
+		if (cost.eps_bounded > 0)
+		{
+			cursorOptions &= ~CURSOR_OPT_PARALLEL_OK;
+			guc_level = NewGUCNestLevel();
+			(void) set_config_option("enable_hashagg", "off", PGC_USERSET, PGC_S_SESSION,
+									 GUC_ACTION_SAVE, true, 0, false);
+		}
+	}
 	vs_nesting.depth++;
 	PG_TRY();
 	{
@@ -82,15 +152,44 @@ vs_planner(Query *parse, const char *query_string, int cursorOptions,
 		vs_nesting.depth = depth;
 	}
 	PG_END_TRY();
+	if (guc_level >= 0)
+		AtEOXact_GUC(false, guc_level);
+	if (cost.eps_single > 0)
+		attach_double(result, COST_ID_SINGLE, cost.eps_single);
+	if (cost.eps_bounded > 0)
+		attach_double(result, COST_ID_BOUNDED, cost.eps_bounded);
 	return result;
 }
 
 /* ---- execution ---- */
 
+/*
+ * A restricted query's dp_count calls are paid for before it starts: the
+ * login role's budget is charged (durably, whatever happens next) or the
+ * query is refused.  EXPLAIN without ANALYZE runs nothing and pays nothing.
+ */
+static void
+spend_budget(QueryDesc *queryDesc, int eflags)
+{
+	double		cost;
+
+	if (!vs_session_restricted() || IsParallelWorker() ||
+		(eflags & EXEC_FLAG_EXPLAIN_ONLY) || queryDesc->plannedstmt == NULL)
+		return;
+	if (!rs_query_cost(plan_double(queryDesc->plannedstmt, COST_ID_SINGLE),
+					   plan_double(queryDesc->plannedstmt, COST_ID_BOUNDED),
+					   vs_max_groups_contributed, &cost))
+		elog(ERROR, "invalid epsilon cost on a restricted plan");
+	if (cost > 0)
+		viewstats_budget_spend(GetAuthenticatedUserId(), cost);
+}
+
 static void
 vs_executor_start(QueryDesc *queryDesc, int eflags)
 {
 	int			depth = vs_nesting.depth;
+
+	spend_budget(queryDesc, eflags);
 
 	vs_nesting.depth++;
 	PG_TRY();

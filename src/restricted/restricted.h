@@ -94,8 +94,18 @@ extern void vs_validate_toplevel(Query *query);
 /* Does the query read a personal table, directly or through views? */
 extern bool vs_query_reads_personal(Query *query);
 
-/* The planner side: strip markers and gates of validated scans. */
-extern double vs_strip_validated(Query *query);
+/* The epsilon a query spends: see rs_query_cost */
+typedef struct VsCost
+{
+	double		eps_single;
+	double		eps_bounded;
+} VsCost;
+
+/* viewstats.max_groups_contributed, the L of contribution bounding */
+extern int	vs_max_groups_contributed;
+
+/* The planner side: strip markers and gates of validated scans, sum costs. */
+extern void vs_strip_validated(Query *query, VsCost *cost);
 
 /* ---- channels.c ---- */
 

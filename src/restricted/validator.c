@@ -64,8 +64,7 @@
 
 VsNesting	vs_nesting = {0, T_Invalid};
 
-/* viewstats.max_groups_contributed (privacy_settings.c would be the home of
- * a setting; kept here with its only reader) */
+/* viewstats.max_groups_contributed (defined in hooks.c) */
 int			vs_max_groups_contributed = 1;
 
 /* ---- what a function is to the validator ---- */
@@ -233,7 +232,8 @@ typedef struct Level
 	Bitmapset  *out_unit;		/* row and per-unit levels: output columns carrying the unit */
 	bool		unit_only_key;	/* per-unit level grouped by the unit alone */
 	List	   *safe_counts;	/* aggregation level: distinct safe-count calls */
-	double		cost;			/* aggregation level: epsilon it spends */
+	double		eps_single;		/* aggregation level: epsilon of its dp_count calls */
+	double		eps_bounded;	/* (those whose units may fall in several groups) */
 } Level;
 
 static Level *check_level(Query *q);
@@ -939,18 +939,19 @@ finish_aggregation(Level *lv)
 	 */
 	one_group = lv->q->groupClause == NIL ||
 		(lv->in_is_unit_level && list_length(lv->q->rtable) == 1 && keys_from_source_only(lv));
-	lv->cost = 0;
+	lv->eps_single = lv->eps_bounded = 0;
 	foreach(lc, lv->safe_counts)
 	{
 		Aggref	   *agg = lfirst(lc);
-		double		c;
+		double		eps;
 
 		if (func_entry(agg->aggfnoid)->cls != FC_DP)
 			continue;
-		if (!rs_call_cost(const_param((Node *) lsecond_node(TargetEntry, agg->args)->expr, "epsilon"),
-						  one_group, vs_max_groups_contributed, &c))
-			REFUSE(RS_RULE_PARAMETER, errmsg("epsilon must be a finite positive constant"));
-		lv->cost += c;
+		eps = const_param((Node *) lsecond_node(TargetEntry, agg->args)->expr, "epsilon");
+		if (one_group)
+			lv->eps_single += eps;
+		else
+			lv->eps_bounded += eps;
 	}
 	/* suppressed groups vanish */
 	lv->q->havingQual = vanish_qual(lv);
@@ -958,8 +959,10 @@ finish_aggregation(Level *lv)
 	if (!OidIsValid(vs_marker_func_oid()))
 		REFUSE(RS_RULE_SETUP, errmsg("viewstats is not installed in this database"));
 	marker = makeFuncExpr(vs_marker_func_oid(), BOOLOID,
-						  list_make1(makeConst(FLOAT8OID, -1, InvalidOid, sizeof(float8),
-											   Float8GetDatum(lv->cost), false, FLOAT8PASSBYVAL)),
+						  list_make2(makeConst(FLOAT8OID, -1, InvalidOid, sizeof(float8),
+											   Float8GetDatum(lv->eps_single), false, FLOAT8PASSBYVAL),
+									 makeConst(FLOAT8OID, -1, InvalidOid, sizeof(float8),
+											   Float8GetDatum(lv->eps_bounded), false, FLOAT8PASSBYVAL)),
 						  InvalidOid, InvalidOid, COERCE_EXPLICIT_CALL);
 	lv->base->securityQuals = lappend(lv->base->securityQuals, marker);
 }
@@ -1319,7 +1322,7 @@ typedef struct StripCx
 {
 	Oid			gate;
 	Oid			marker;
-	double		cost;
+	VsCost	   *cost;
 } StripCx;
 
 static bool
@@ -1343,7 +1346,10 @@ strip_walker(Node *node, StripCx *cx)
 			if (IsA(n, FuncExpr) && ((FuncExpr *) n)->funcid == cx->marker)
 			{
 				validated = true;
-				cx->cost += DatumGetFloat8(linitial_node(Const, ((FuncExpr *) n)->args)->constvalue);
+				cx->cost->eps_single +=
+					DatumGetFloat8(linitial_node(Const, ((FuncExpr *) n)->args)->constvalue);
+				cx->cost->eps_bounded +=
+					DatumGetFloat8(lsecond_node(Const, ((FuncExpr *) n)->args)->constvalue);
 			}
 		}
 		if (!validated)
@@ -1368,16 +1374,16 @@ strip_walker(Node *node, StripCx *cx)
 	return expression_tree_walker(node, strip_walker, cx);
 }
 
-double
-vs_strip_validated(Query *query)
+void
+vs_strip_validated(Query *query, VsCost *cost)
 {
 	StripCx		cx;
 
 	cx.gate = vs_gate_func_oid();
 	cx.marker = vs_marker_func_oid();
-	cx.cost = 0;
+	cx.cost = cost;
+	cost->eps_single = cost->eps_bounded = 0;
 	if (!OidIsValid(cx.marker))
-		return 0;
+		return;
 	(void) strip_walker((Node *) query, &cx);
-	return cx.cost;
 }

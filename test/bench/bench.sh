@@ -7,7 +7,7 @@
 #   SCALE=rows      rows of the generated log (default 10000000, up to 100M)
 #   RUNS=n          timed runs per query (default 5, at least 5 for reports)
 #   SEED=n          generator seed (default 1)
-#   SECTIONS=list   serial,parallel,scaling,memory,rollup (default all)
+#   SECTIONS=list   serial,parallel,scaling,memory,rollup,restricted (default all)
 #   ONLY=groups     only these query groups (see test/bench/queries.py)
 #   WORK_MEM=size   override work_mem (default 2GB, see bench.conf)
 #   HASH_MEM_MULTIPLIER=x  override hash_mem_multiplier (default 8, bench.conf);

@@ -12,7 +12,9 @@
  *	  same units added in the opposite order (the state may not depend on
  *	  row order) and against a decode and re-encode;
  *	- the decoder against a validator of the documented layout;
- *	- suppression against the rule applied one tie at a time.
+ *	- suppression against the rule applied one tie (one value) at a time,
+ *	  with cells of unknown count (NULL inputs) mixed in, and against itself
+ *	  on the cells in reverse order.
  */
 #include "fuzz_util.h"
 #include "core/ck_core.h"
@@ -388,7 +390,7 @@ fuzz_decode(const uint8_t *data, size_t size)
 #define MAX_CELLS 64
 
 static void
-naive_suppress(const int64_t *n, const int64_t *peer, int m, int64_t t,
+naive_suppress(const int64_t *n, const bool *unknown, int m, int64_t t,
 			   bool *hid)
 {
 	__int128	sum = 0;
@@ -396,11 +398,11 @@ naive_suppress(const int64_t *n, const int64_t *peer, int m, int64_t t,
 
 	for (int i = 0; i < m; i++)
 	{
-		hid[i] = n[i] > 0 && n[i] < t;
+		hid[i] = unknown[i] || (n[i] > 0 && n[i] < t);
 		if (hid[i])
 		{
 			hidden++;
-			sum += n[i];
+			sum += unknown[i] ? 0 : n[i];
 		}
 	}
 	while (hidden > 0 && (hidden == 1 || sum < t))
@@ -408,14 +410,12 @@ naive_suppress(const int64_t *n, const int64_t *peer, int m, int64_t t,
 		int			best = -1;
 
 		for (int i = 0; i < m; i++)
-			if (!hid[i] && n[i] > 0 &&
-				(best < 0 || n[i] < n[best] ||
-				 (n[i] == n[best] && peer[i] < peer[best])))
+			if (!hid[i] && n[i] > 0 && (best < 0 || n[i] < n[best]))
 				best = i;
 		if (best < 0)
 			break;
 		for (int i = 0, b = best; i < m; i++)
-			if (!hid[i] && n[i] == n[b] && peer[i] == peer[b])
+			if (!hid[i] && n[i] == n[b])
 			{
 				hid[i] = true;
 				hidden++;
@@ -428,8 +428,11 @@ static void
 fuzz_suppress(fuzz_input *in)
 {
 	int64_t		n[MAX_CELLS],
-				peer[MAX_CELLS];
-	bool		got[MAX_CELLS],
+				rn[MAX_CELLS];
+	bool		unknown[MAX_CELLS],
+				runknown[MAX_CELLS],
+				got[MAX_CELLS],
+				rgot[MAX_CELLS],
 				want[MAX_CELLS];
 	uint8_t		tsel = fuzz_u8(in);
 	int64_t		t = tsel < 240 ? 1 + tsel % 40 :
@@ -448,20 +451,27 @@ fuzz_suppress(fuzz_input *in)
 			n[i] = INT64_MAX - sel % 4;
 		else
 			n[i] = sel == 255 ? -1 : (int64_t) fuzz_u32(in);
-		negative |= n[i] < 0;
-		peer[i] = fuzz_u8(in) % 4;
+		/* an unknown cell's n is not read, even when negative */
+		unknown[i] = fuzz_u8(in) % 8 == 0;
+		negative |= n[i] < 0 && !unknown[i];
+		rn[m - 1 - i] = n[i];
+		runknown[m - 1 - i] = unknown[i];
 	}
 	memset(got, 0x55, sizeof(got));
-	st = ck_suppress(n, peer, m, t, got);
+	st = ck_suppress(n, unknown, m, t, got);
 	if (negative)
 	{
 		FUZZ_CHECK(st == CK_ERR_NEGATIVE);
 		return;
 	}
 	FUZZ_CHECK(st == CK_OK);
-	naive_suppress(n, peer, m, t, want);
+	naive_suppress(n, unknown, m, t, want);
 	for (int i = 0; i < m; i++)
 		FUZZ_CHECK(got[i] == want[i]);
+	/* the order of the cells changes nothing */
+	FUZZ_CHECK(ck_suppress(rn, runknown, m, t, rgot) == CK_OK);
+	for (int i = 0; i < m; i++)
+		FUZZ_CHECK(rgot[m - 1 - i] == got[i]);
 
 	/* what the window function promises, stated directly */
 	{
@@ -471,13 +481,15 @@ fuzz_suppress(fuzz_input *in)
 
 		for (int i = 0; i < m; i++)
 		{
-			if (!got[i] && n[i] > 0 && n[i] < t)
+			if (unknown[i] && !got[i])
+				fuzz_fail(__FILE__, __LINE__, "a cell of unknown count shown");
+			if (!unknown[i] && !got[i] && n[i] > 0 && n[i] < t)
 				fuzz_fail(__FILE__, __LINE__, "a cell below the threshold shown");
 			if (got[i])
 			{
-				FUZZ_CHECK(n[i] > 0);
+				FUZZ_CHECK(unknown[i] || n[i] > 0);
 				hidden++;
-				sum += n[i];
+				sum += unknown[i] ? 0 : n[i];
 			}
 			else if (n[i] > 0)
 				shown_nonzero++;
@@ -485,10 +497,10 @@ fuzz_suppress(fuzz_input *in)
 		/* unless everything is hidden, the hidden cells cannot be recovered */
 		if (hidden > 0 && shown_nonzero > 0)
 			FUZZ_CHECK(hidden >= 2 && sum >= t);
-		/* ties hide together */
+		/* equal cells hide together, whatever their position */
 		for (int i = 0; i < m; i++)
 			for (int k = 0; k < m; k++)
-				if (n[i] == n[k] && peer[i] == peer[k] && n[i] >= t)
+				if (!unknown[i] && !unknown[k] && n[i] == n[k])
 					FUZZ_CHECK(got[i] == got[k]);
 	}
 }

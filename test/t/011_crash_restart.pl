@@ -12,7 +12,6 @@ use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
-use Time::HiRes qw(usleep);
 use ViewstatsLoad;
 
 my $node = ViewstatsLoad::start_node('crash');
@@ -34,10 +33,10 @@ $node->poll_query_until('load', 'SELECT count(*) >= 3000 FROM views_log')
 # the postmaster's death and exit, and a new postmaster cannot start while
 # they still hold the shared memory.
 my $pm = $node->{_pid};    # the postmaster (Cluster.pm keeps no accessor)
-my @children = children_of($pm);
+my @children = ViewstatsLoad::children_of($pm);
 cmp_ok(scalar(@children), '>=', 8, 'the load has its backends running');
 $node->kill9;
-wait_gone(@children);
+ViewstatsLoad::wait_gone(@children);
 $pgbench->finish;    # its connections are gone: it stops with errors
 note("pgbench after the kill:\n$err");
 
@@ -58,34 +57,3 @@ $node->safe_psql('load', q{
 ViewstatsLoad::check_consistency($node, 'load', 'after new work');
 $node->stop;
 done_testing();
-
-# pids whose parent is $ppid, from /proc
-sub children_of
-{
-	my ($ppid) = @_;
-	my @pids;
-	for my $stat (glob '/proc/[0-9]*/stat')
-	{
-		open my $fh, '<', $stat or next;
-		my $line = <$fh>;
-		close $fh;
-		next unless defined $line;
-		# "pid (comm) state ppid ...": comm may hold spaces or parentheses
-		my ($pid, $rest) = $line =~ /^(\d+) \(.*\) (.*)$/s or next;
-		my (undef, $parent) = split ' ', $rest;
-		push @pids, $pid if $parent == $ppid;
-	}
-	return @pids;
-}
-
-sub wait_gone
-{
-	my @pids = @_;
-	for (1 .. 600)
-	{
-		@pids = grep { kill 0, $_ } @pids;
-		return if !@pids;
-		usleep(100_000);
-	}
-	die "processes still alive after the postmaster was killed: @pids";
-}

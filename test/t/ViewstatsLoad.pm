@@ -1,6 +1,6 @@
 # A concurrent viewing workload for the concurrency and crash TAP tests
 # (010_concurrency.pl, 011_crash_restart.pl), and the serial recomputation
-# that checks what it left behind.
+# that checks what it left behind; helpers to wait out a killed postmaster.
 #
 # The schema: a raw log (views_log), stored per-viewer daysets (watched,
 # upserted with |), per-title rollups (title_rollup, updated with |), and a
@@ -17,6 +17,7 @@ use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use Time::HiRes qw(usleep);
 
 our $FIRST_DAY = '2017-09-01';
 
@@ -217,6 +218,38 @@ sub check_consistency
 	is($bad_rollup2, '0',
 		"$label: every title rollup equals the rollup of the stored daysets");
 	return $log_rows;
+}
+
+# pids whose parent is $ppid, from /proc (to wait for a killed postmaster's
+# children: a new postmaster cannot start while they hold shared memory)
+sub children_of
+{
+	my ($ppid) = @_;
+	my @pids;
+	for my $stat (glob '/proc/[0-9]*/stat')
+	{
+		open my $fh, '<', $stat or next;
+		my $line = <$fh>;
+		close $fh;
+		next unless defined $line;
+		# "pid (comm) state ppid ...": comm may hold spaces or parentheses
+		my ($pid, $rest) = $line =~ /^(\d+) \(.*\) (.*)$/s or next;
+		my (undef, $parent) = split ' ', $rest;
+		push @pids, $pid if $parent == $ppid;
+	}
+	return @pids;
+}
+
+sub wait_gone
+{
+	my @pids = @_;
+	for (1 .. 600)
+	{
+		@pids = grep { kill 0, $_ } @pids;
+		return if !@pids;
+		usleep(100_000);
+	}
+	die "processes still alive after the postmaster was killed: @pids";
 }
 
 1;

@@ -55,10 +55,30 @@ test_call_cost(void)
 	CHECK(!rs_call_cost(1e308, false, 1000000, &c));
 }
 
+static void
+test_query_cost(void)
+{
+	double		c = -1;
+
+	CHECK(rs_query_cost(0.5, 0.0, 9, &c));
+	CHECK(c == 0.5);
+	CHECK(rs_query_cost(0.5, 0.25, 4, &c));
+	CHECK(c == 1.5);
+	CHECK(rs_query_cost(0.0, 0.0, 1, &c));
+	CHECK(c == 0.0);
+	c = -1;
+	CHECK(!rs_query_cost(-0.5, 0.0, 1, &c));
+	CHECK(!rs_query_cost(0.5, NAN, 1, &c));
+	CHECK(!rs_query_cost(0.5, 0.5, 0, &c));
+	CHECK(!rs_query_cost(INFINITY, 0.0, 1, &c));
+	CHECK(c == -1);
+}
+
 int
 main(void)
 {
 	UT_RUN(test_rule_names);
 	UT_RUN(test_call_cost);
+	UT_RUN(test_query_cost);
 	return ut_finish();
 }

@@ -1,0 +1,31 @@
+/*
+ * safe_count_args.h
+ *		Reading a safe count call's own arguments from its expression, before
+ *		any row is read (safe_count_args.c).
+ */
+#ifndef VIEWSTATS_SAFE_COUNT_ARGS_H
+#define VIEWSTATS_SAFE_COUNT_ARGS_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+
+/*
+ * Receives one call's arguments in a call frame numbered like the
+ * transition function's: aggregate argument i (of nargs) is args->args[i + 1],
+ * for 1 <= i < nargs; the state and the unit are not read.
+ */
+typedef void (*viewstats_call_args_fn) (FunctionCallInfo args, int nargs, void *arg);
+
+/*
+ * For each call of the aggregate that the calling support function serves
+ * in the executing plan node, evaluate its arguments after the unit from
+ * the call's expression and pass them to check.  names[0] is the
+ * aggregate's name, names[i] argument i's, for the errors: an argument that
+ * could differ between rows (a column, a subquery, a volatile function) is
+ * refused with 22023.
+ */
+extern void viewstats_call_args(FunctionCallInfo fcinfo, const char *const *names,
+								viewstats_call_args_fn check, void *arg);
+
+#endif							/* VIEWSTATS_SAFE_COUNT_ARGS_H */
