@@ -168,5 +168,42 @@ like($err, qr/Rule: exact-aggregate/, 'restored: the analyst is still restricted
 is($node->safe_psql('restored', $q, extra_params => [ '-U', 'regress_r_analyst' ]),
 	$serial, 'restored: the same published numbers');
 
+# ---- membership inference against dp_count, within the budget ----
+# 200 trials: the target joins a group of 30 viewers with probability 1/2;
+# the restricted analyst runs dp_count (epsilon 0.5) and guesses "in" when
+# the published count is above 30.5 (the best threshold test).  Differential
+# privacy bounds any test's accuracy by e^eps / (1 + e^eps) = 0.622; the
+# check allows three standard deviations of 200 trials (0.034) above it.
+# Without noise the guess would be right every time.
+$node->safe_psql($db, q{
+	CREATE TABLE r_mi (viewer_id int);
+	LOAD 'viewstats';
+	SECURITY LABEL FOR viewstats ON COLUMN r_mi.viewer_id IS 'privacy_unit';
+	GRANT SELECT ON r_mi TO regress_r_analyst;
+	SELECT viewstats.set_privacy_budget('regress_r_analyst', 1000);
+});
+my $mi = $node->background_psql($db, on_error_stop => 0, extra_params => [ '-U', 'regress_r_analyst' ]);
+my $before = $mi->query_safe('SELECT viewstats.privacy_budget_remaining()');
+my ($right, $trials) = (0, 200);
+srand(12);
+for my $i (1 .. $trials)
+{
+	my $in = int(rand(2));
+	$node->safe_psql($db, 'TRUNCATE r_mi; INSERT INTO r_mi SELECT generate_series(1, 30)'
+		  . ($in ? '; INSERT INTO r_mi VALUES (77777)' : ''));
+	my $c = $mi->query_safe('SELECT coalesce(max(c), -1) FROM (SELECT dp_count(viewer_id, 0.5) AS c FROM r_mi) s');
+	my $guess = $c > 30.5 ? 1 : 0;
+	$right++ if $guess == $in;
+}
+$mi->query_safe('SELECT 1');
+my $spent = $before - $mi->query_safe('SELECT viewstats.privacy_budget_remaining()');
+$mi->quit;
+my $bound = exp(0.5) / (1 + exp(0.5));
+note(sprintf('membership inference: %d of %d right (%.3f), bound %.3f', $right, $trials,
+		$right / $trials, $bound));
+cmp_ok($right / $trials, '<=', $bound + 3 * sqrt($bound * (1 - $bound) / $trials),
+	'membership inference with dp_count stays within e^eps/(1+e^eps)');
+is(sprintf('%.6f', $spent), sprintf('%.6f', 0.5 * $trials), 'each trial spent its epsilon');
+
 $node->stop;
 done_testing();
