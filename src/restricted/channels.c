@@ -20,6 +20,7 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_namespace.h"
 #include "nodes/nodeFuncs.h"
+#include "parser/parse_relation.h"
 #include "parser/parsetree.h"
 #include "utils/lsyscache.h"
 
