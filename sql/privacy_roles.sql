@@ -59,7 +59,12 @@ SELECT label, replace(regress_privacy.try(q), current_database(), '<this databas
                     'STYPE = internal, FINALFUNC = viewstats_unit_serialize)'),
   ('own final', 'CREATE AGGREGATE pg_temp.leak2(anyelement) (SFUNC = viewstats_unit_transfn, '
                 'STYPE = internal, FINALFUNC = viewstats_suppressed_count_final)')) v(label, q);
-SELECT * FROM attempts;
+-- PostgreSQL 16 reworded two of these refusals (its own messages, not
+-- ours): for them the SQLSTATE is what is compared.
+SELECT label, CASE WHEN label IN ('ALTER ROLE ALL', 'COPY out')
+       THEN split_part(result, ':', 1) || ': (wording differs by PostgreSQL major)'
+       ELSE result END AS result
+FROM attempts;
 -- (ALTER SYSTEM cannot run in a function, so not in try())
 ALTER SYSTEM SET viewstats.min_group_size = 1;
 SHOW viewstats.min_group_size;
@@ -83,7 +88,12 @@ INSERT INTO attempts SELECT label, regress_privacy.try(q) FROM (VALUES
   ('trigger function', 'SELECT viewstats_privacy_secret_trigger()'),
   ('pg_file_settings', 'SELECT * FROM pg_file_settings'),
   ('pg_read_file', 'SELECT pg_read_file(''postgresql.auto.conf'')')) v(label, q);
-SELECT * FROM attempts;
+-- PostgreSQL 16 reworded two of these refusals (its own messages, not
+-- ours): for them the SQLSTATE is what is compared.
+SELECT label, CASE WHEN label IN ('ALTER ROLE ALL', 'COPY out')
+       THEN split_part(result, ':', 1) || ': (wording differs by PostgreSQL major)'
+       ELSE result END AS result
+FROM attempts;
 COPY privacy_secret TO STDOUT;
 -- channels that answer, with nothing in them
 SELECT current_setting('viewstats.secret', true) AS no_secret_setting;

@@ -76,8 +76,9 @@ step_regress() {
 		--encoding=UTF8 --no-locale \
 		"${opts[@]}" "${tests[@]}" 2>&1 | tee "$VS_RESULTS/regress.log" || rc=$?
 	local ok failed
-	ok=$(grep -cE '\.\.\. ok' "$VS_RESULTS/regress.log" || true)
-	failed=$(grep -cE '\.\.\. FAILED' "$VS_RESULTS/regress.log" || true)
+	# "test ... ok" up to 15, TAP lines ("ok 3 - test", "not ok 4 - test") from 16
+	ok=$(grep -cE '\.\.\. ok|^ok [0-9]+ ' "$VS_RESULTS/regress.log" || true)
+	failed=$(grep -cE '\.\.\. FAILED|^not ok [0-9]+ ' "$VS_RESULTS/regress.log" || true)
 	record "$ok" "$failed"
 	if ((rc != 0)); then
 		if [[ -s $out/regression.diffs ]]; then
