@@ -161,32 +161,36 @@ SELECT perturbed_count(viewer_id) FROM r_views WHERE pg_try_advisory_lock(title_
 SELECT perturbed_count(viewer_id) FROM r_views WHERE pg_notify('c', day::text) IS NULL;
 \echo :SQLSTATE
 -- the analyst's own functions and DO blocks
-CREATE FUNCTION pg_temp.peek(d date) RETURNS bool LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION r_mine.peek(d date) RETURNS bool LANGUAGE plpgsql AS $$
 BEGIN RAISE NOTICE 'day %', d; RETURN true; END $$;
-SELECT perturbed_count(viewer_id) FROM r_views WHERE pg_temp.peek(day);
+SELECT perturbed_count(viewer_id) FROM r_views WHERE r_mine.peek(day);
 \echo :SQLSTATE
-CREATE FUNCTION pg_temp.cnt() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM r_views';
+CREATE OR REPLACE FUNCTION r_mine.cnt() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM r_views';
 \echo :SQLSTATE
-CREATE FUNCTION pg_temp.cnt2() RETURNS bigint LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION r_mine.cnt2() RETURNS bigint LANGUAGE plpgsql AS $$
 BEGIN RETURN (SELECT perturbed_count(viewer_id) FROM r_views); END $$;
-SELECT pg_temp.cnt2();
+SELECT r_mine.cnt2();
 \echo :SQLSTATE
-CREATE FUNCTION pg_temp.cnt3() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM r_views; END;
-SELECT pg_temp.cnt3();
+CREATE OR REPLACE FUNCTION r_mine.cnt3() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM r_views; END;
+SELECT r_mine.cnt3();
 \echo :SQLSTATE
 DO $$ BEGIN PERFORM count(*) FROM r_views; END $$;
 \echo :SQLSTATE
 -- views the analyst creates over personal tables
-CREATE TEMP VIEW mine AS SELECT viewer_id FROM r_views;
+CREATE OR REPLACE VIEW r_mine.mine AS SELECT viewer_id FROM r_views;
 \echo :SQLSTATE
-CREATE TEMP TABLE mine AS SELECT perturbed_count(viewer_id) FROM r_views;
+CREATE TABLE r_mine.mine AS SELECT perturbed_count(viewer_id) FROM r_views;
 \echo :SQLSTATE
-SELECT perturbed_count(viewer_id) INTO TEMP mine2 FROM r_views;
+SELECT perturbed_count(viewer_id) INTO r_mine.mine2 FROM r_views;
 \echo :SQLSTATE
 
 -- ---- other channels ----
 EXPLAIN ANALYZE SELECT perturbed_count(viewer_id) FROM r_views WHERE title_id = 301;
 \echo :SQLSTATE
+PREPARE pa AS SELECT perturbed_count(viewer_id) FROM r_views;
+EXPLAIN ANALYZE EXECUTE pa;
+\echo :SQLSTATE
+DEALLOCATE pa;
 -- plain EXPLAIN shows no row estimates (COSTS OFF is forced)
 EXPLAIN SELECT perturbed_count(viewer_id) FROM r_views WHERE title_id = 301;
 EXPLAIN (COSTS ON) SELECT perturbed_count(viewer_id) FROM r_views WHERE title_id = 301;
@@ -239,7 +243,7 @@ ALTER EXTENSION viewstats UPDATE;
 \echo :SQLSTATE
 SECURITY LABEL FOR viewstats ON ROLE regress_r_analyst IS NULL;
 \echo :SQLSTATE
-CREATE FUNCTION pg_temp.lift() RETURNS int LANGUAGE sql SET role = 'regress_r_direct' AS 'SELECT 1';
+CREATE OR REPLACE FUNCTION r_mine.lift() RETURNS int LANGUAGE sql SET role = 'regress_r_direct' AS 'SELECT 1';
 \echo :SQLSTATE
 SET row_security = off;
 SELECT perturbed_count(viewer_id) FROM r_views;

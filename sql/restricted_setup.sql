@@ -55,6 +55,8 @@ CREATE ROLE regress_r_direct LOGIN;
 GRANT SELECT ON r_views, r_titles TO regress_r_analyst, regress_r_member, regress_r_direct;
 SECURITY LABEL FOR viewstats ON ROLE regress_r_analyst IS 'restricted';
 ALTER ROLE regress_r_analyst SET session_preload_libraries = 'viewstats';
+-- a schema of its own, for the functions and views it will try to make
+CREATE SCHEMA r_mine AUTHORIZATION regress_r_analyst;
 -- the epsilon it may spend, all sessions together
 SELECT viewstats.set_privacy_budget('regress_r_analyst', 1000);
 -- membership in a restricted role makes a session restricted too

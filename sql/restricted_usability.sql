@@ -192,5 +192,7 @@ DEALLOCATE per_title;
 
 -- ---- clean up what the restricted_* files made ----
 \c - postgres
+SET client_min_messages = warning;
+DROP SCHEMA r_mine CASCADE;
 DROP TABLE r_oracle, r_views, r_titles;
 DROP ROLE regress_r_member, regress_r_analyst, regress_r_direct;

@@ -38,6 +38,7 @@
 #include "access/table.h"
 #include "catalog/dependency.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_namespace.h"
 #include "miscadmin.h"
 #include "catalog/pg_proc.h"
@@ -671,6 +672,27 @@ check_expr(Node *node, ExprCx *cx)
 
 /* ---- reaching personal tables ---- */
 
+/*
+ * A table whose inheritance or partition descendants include a personal
+ * table: scanning it reads their rows without their policies.  Labels are
+ * refused on such tables, but a table can be attached or made to inherit
+ * after it was labelled.
+ */
+static bool
+parent_of_personal(Oid relid)
+{
+	List	   *kids;
+	ListCell   *lc;
+
+	if (!has_subclass(relid))
+		return false;
+	kids = find_all_inheritors(relid, NoLock, NULL);
+	foreach(lc, kids)
+		if (lfirst_oid(lc) != relid && vs_personal_unit(lfirst_oid(lc)) != InvalidAttrNumber)
+			return true;
+	return false;
+}
+
 typedef struct ReachCx
 {
 	List	   *views;			/* views being expanded, innermost first */
@@ -716,6 +738,8 @@ query_reads_personal_walker(Node *node, ReachCx *cx)
 		if (rte->rtekind == RTE_RELATION)
 		{
 			if (vs_personal_unit(rte->relid) != InvalidAttrNumber)
+				return true;
+			if (rte->inh && parent_of_personal(rte->relid))
 				return true;
 			if (rte->relkind == RELKIND_VIEW && view_reads_personal_cx(rte->relid, cx))
 				return true;
@@ -1012,6 +1036,11 @@ check_level(Query *q)
 						lv->base = rte;
 						psub = NULL;
 					}
+					else if (rte->inh && parent_of_personal(rte->relid))
+						REFUSE(RS_RULE_VIEW,
+							   errmsg("table \"%s\" has personal tables among its partitions or children",
+									  get_rel_name(rte->relid)),
+							   errhint("Query the personal table itself."));
 					else if (rte->relkind == RELKIND_VIEW)
 					{
 						if (view_reads_personal(rte->relid))

@@ -49,7 +49,7 @@ $node->safe_psql($db, q{
 my $empty = run_file($attacks);
 is($empty, $full, 'every answer of the attack suite is the same on an empty table');
 $node->safe_psql($db, q{
-	DROP TABLE r_views;
+	DROP TABLE r_views CASCADE;
 	ALTER TABLE r_views_full RENAME TO r_views;
 });
 
@@ -89,6 +89,28 @@ for my $q ('SELECT count(*) FROM r_dba_view', 'SELECT * FROM r_dba_fn()',
 	ok($rc != 0 && $out eq '' && $err =~ /ERROR:.*\n.*Rule: /,
 		"refused through another role's object: $q");
 }
+
+# a personal table made a child of a public one after it was labelled
+$node->safe_psql($db, q{
+	CREATE TABLE r_parent (LIKE r_views);
+	ALTER TABLE r_views INHERIT r_parent;
+	GRANT SELECT ON r_parent TO regress_r_analyst;
+});
+for my $q ('SELECT count(*) FROM r_parent', 'SELECT perturbed_count(viewer_id) FROM r_parent',
+	'SELECT count(*) FROM ONLY r_parent')
+{
+	($rc, $out, $err) = $node->psql($db, $q, extra_params => [ '-U', 'regress_r_analyst' ]);
+	if ($q =~ /ONLY/)
+	{
+		is($out, '0', "the parent alone stays public: $q");
+	}
+	else
+	{
+		like($err, qr/personal tables among its partitions or children/,
+			"refused through an unlabelled parent: $q");
+	}
+}
+$node->safe_psql($db, q{ALTER TABLE r_views NO INHERIT r_parent; DROP TABLE r_parent});
 
 # ---- plans and cursors made before a label changed ----
 $node->safe_psql($db, q{
