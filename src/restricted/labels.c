@@ -313,8 +313,15 @@ static void
 install_gate(Oid relid)
 {
 	char	   *rel = qualified_relname(relid);
-	const char *schema = quote_identifier(get_namespace_name(vs_extension_schema()));
+	Oid			ext_schema = vs_extension_schema();
+	const char *schema;
 
+	if (!OidIsValid(ext_schema))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("extension \"viewstats\" is not installed in this database"),
+				 errhint("Run CREATE EXTENSION viewstats before labelling a privacy unit.")));
+	schema = quote_identifier(get_namespace_name(ext_schema));
 	set_row_security(relid, true);
 	SPI_connect();
 	if (!vs_policy_exists(relid, "viewstats_gate"))

@@ -635,10 +635,10 @@ class Bench:
          "FROM {t} WHERE title_id = 1 GROUP BY viewer_id) s GROUP BY ls"),
         ("tweet", "the tweet: dp_count of an 18-day current streak",
          "SELECT dp_count(viewer_id, 1.0) FROM (SELECT viewer_id FROM {t} WHERE title_id = 1 "
-         "GROUP BY viewer_id HAVING current_streak(day, date '2017-12-10') >= 18) s"),
+         "GROUP BY viewer_id HAVING current_streak(day, date '2024-12-10') >= 18) s"),
         ("weeks", "perturbed_count per week of December",
          "SELECT date_trunc('week', day) AS w, perturbed_count(viewer_id) FROM {t} "
-         "WHERE day >= date '2017-12-01' GROUP BY 1"),
+         "WHERE day >= date '2024-12-01' GROUP BY 1"),
     ]
 
     def section_restricted(self):

@@ -190,6 +190,12 @@ like($err, qr/Rule: exact-aggregate/, 'restored: the analyst is still restricted
 is($node->safe_psql('restored', $q, extra_params => [ '-U', 'regress_r_analyst' ]),
 	$serial, 'restored: the same published numbers');
 
+# labelling a unit needs the extension in that database (the gate lives there)
+$node->safe_psql('postgres', 'CREATE DATABASE noext');
+($rc, $out, $err) = $node->psql('noext',
+	"CREATE TABLE t (u int); LOAD 'viewstats'; SECURITY LABEL FOR viewstats ON COLUMN t.u IS 'privacy_unit'");
+like($err, qr/"viewstats" is not installed in this database/, 'labelling needs the extension in the database');
+
 # ---- membership inference against dp_count, within the budget ----
 # 200 trials: the target joins a group of 30 viewers with probability 1/2;
 # the restricted analyst runs dp_count (epsilon 0.5) and guesses "in" when
