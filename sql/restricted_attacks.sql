@@ -116,6 +116,12 @@ SELECT dp_count(x, 1) FROM generate_series(1, 100) x;
 SELECT k, dp_count(viewer_id, 1) FROM r_views CROSS JOIN generate_series(1, 100) k WHERE title_id = 301 GROUP BY k;
 \echo :SQLSTATE
 
+-- dp_count where a join could run it again (fresh noise each time), or in a sublink
+SELECT * FROM generate_series(1, 100) g, (SELECT dp_count(viewer_id, 1) AS c FROM r_views WHERE title_id = 1) s;
+\echo :SQLSTATE
+SELECT (SELECT dp_count(viewer_id, 1) FROM r_views WHERE title_id = 1) AS c;
+\echo :SQLSTATE
+
 -- ---- the unit anywhere but a safe count's argument and a per-unit GROUP BY ----
 SELECT perturbed_count(viewer_id) FROM r_views WHERE viewer_id = 1001;
 \echo :SQLSTATE

@@ -237,7 +237,7 @@ typedef struct Level
 	double		eps_bounded;	/* (those whose units may fall in several groups) */
 } Level;
 
-static Level *check_level(Query *q);
+static Level *check_level(Query *q, bool may_repeat);
 struct ReachCx;
 static bool query_reads_personal_walker(Node *node, struct ReachCx *cx);
 
@@ -534,7 +534,7 @@ check_sublink(SubLink *sl, ExprCx *cx)
 	if (is_correlated(sq))
 		REFUSE(RS_RULE_SHAPE,
 			   errmsg("correlated subqueries are not allowed in a query level over personal rows"));
-	slv = check_level(sq);
+	slv = check_level(sq, true);
 	if (slv->kind == LK_ROW || slv->kind == LK_UNIT)
 		REFUSE(RS_RULE_SHAPE,
 			   errmsg("a subquery expression cannot return personal rows"));
@@ -829,7 +829,7 @@ public_sublink_walker(Node *node, void *cx)
 				REFUSE(RS_RULE_SHAPE,
 					   errmsg("correlated subqueries over personal tables are not allowed in a restricted session"),
 					   errhint("A correlated subquery runs once per outer row, and would spend its epsilon each time."));
-			slv = check_level(sq);
+			slv = check_level(sq, true);
 			if (slv->kind == LK_ROW || slv->kind == LK_UNIT)
 				REFUSE(RS_RULE_SHAPE,
 					   errmsg("a subquery expression cannot return personal rows"));
@@ -941,7 +941,7 @@ vanish_qual(Level *lv)
 }
 
 static void
-finish_aggregation(Level *lv)
+finish_aggregation(Level *lv, bool may_repeat)
 {
 	ListCell   *lc;
 	bool		one_group;
@@ -971,6 +971,11 @@ finish_aggregation(Level *lv)
 
 		if (func_entry(agg->aggfnoid)->cls != FC_DP)
 			continue;
+		if (may_repeat)
+			REFUSE(RS_RULE_SHAPE,
+				   errmsg("dp_count cannot be used in a subquery that may run more than once"),
+				   errhint("Each run would draw fresh noise for the same units: use dp_count at the top level, "
+						   "or in a subquery that is the only item of its FROM clause."));
 		eps = const_param((Node *) lsecond_node(TargetEntry, agg->args)->expr, "epsilon");
 		if (one_group)
 			lv->eps_single += eps;
@@ -991,8 +996,29 @@ finish_aggregation(Level *lv)
 	lv->base->securityQuals = lappend(lv->base->securityQuals, marker);
 }
 
+/*
+ * Does every FROM subquery of q run once per run of q?  Not when it is one
+ * of several FROM items: a join may scan it again, and an aggregation
+ * would then finish again, drawing fresh dp_count noise for the same
+ * units, within one budget charge.
+ */
+static bool
+single_from(Query *q)
+{
+	List	   *from = q->jointree ? q->jointree->fromlist : NIL;
+
+	if (q->setOperations != NULL)
+		return true;			/* each branch of an Append runs once */
+	return list_length(from) == 1 && IsA(linitial(from), RangeTblRef);
+}
+
+/*
+ * may_repeat: this level may run more than once in one execution of the
+ * statement (a sublink, a subquery beside others in a FROM list, or inside
+ * one that may repeat).
+ */
 static Level *
-check_level(Query *q)
+check_level(Query *q, bool may_repeat)
 {
 	Level	   *lv = palloc0(sizeof(Level));
 	ListCell   *lc;
@@ -1058,7 +1084,7 @@ check_level(Query *q)
 					if (rte->lateral && vs_query_reads_personal(rte->subquery))
 						REFUSE(RS_RULE_SHAPE,
 							   errmsg("LATERAL subqueries over personal tables are not allowed in a restricted session"));
-					sub = check_level(rte->subquery);
+					sub = check_level(rte->subquery, may_repeat || !single_from(q));
 					if (sub->kind == LK_ROW || sub->kind == LK_UNIT)
 					{
 						npersonal++;
@@ -1212,7 +1238,7 @@ check_level(Query *q)
 		cx.place = PL_ROW;
 		check_expr(q->limitCount, &cx);
 		check_expr(q->limitOffset, &cx);
-		finish_aggregation(lv);
+		finish_aggregation(lv, may_repeat);
 	}
 	return lv;
 }
@@ -1336,7 +1362,7 @@ vs_validate_toplevel(Query *query)
 	if (query->returningList != NIL)
 		REFUSE(RS_RULE_CHANNEL, errmsg("RETURNING is not allowed over personal tables"));
 	{
-		Level	   *lv = check_level(query);
+		Level	   *lv = check_level(query, false);
 
 		if (lv->kind == LK_ROW || lv->kind == LK_UNIT)
 			REFUSE(RS_RULE_PERSONAL_OUTPUT,
