@@ -55,6 +55,8 @@ REGRESS = \
 	privacy_roles \
 	privacy_oracle \
 	privacy_budget \
+	privacy_attacks \
+	privacy_membership \
 	restricted_setup \
 	restricted_attacks \
 	restricted_usability

@@ -1,6 +1,6 @@
 -- The privacy budget ledger: set_privacy_budget (superusers), spends made
 -- by a background worker in a transaction of their own (so ROLLBACK keeps
--- them), privacy_budget_remaining() for the login role, and what an
+-- them), viewstats.privacy_budget_remaining() for the login role, and what an
 -- unprivileged analyst cannot do.  Amounts are checked against plain
 -- numeric arithmetic.  Spends go through pg_temp.spend, a test-only entry
 -- point (no extension script creates it) until restricted mode spends.
@@ -22,31 +22,31 @@ SELECT extconfig @> ARRAY['privacy_budget'::regclass::oid] AS dumped
 FROM pg_extension WHERE extname = 'viewstats';
 SELECT p AS privilege, has_table_privilege('regress_budget_analyst', 'privacy_budget', p) AS analyst_has
 FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) p;
-SELECT has_function_privilege('regress_budget_analyst', 'set_privacy_budget(regrole, float8)', 'EXECUTE')
+SELECT has_function_privilege('regress_budget_analyst', 'viewstats.set_privacy_budget(regrole, float8)', 'EXECUTE')
        AS analyst_may_set,
-       has_function_privilege('regress_budget_analyst', 'privacy_budget_remaining()', 'EXECUTE')
+       has_function_privilege('regress_budget_analyst', 'viewstats.privacy_budget_remaining()', 'EXECUTE')
        AS analyst_may_read_own;
 
 -- ---- setting a budget ----
-SELECT set_privacy_budget('regress_budget_analyst', 0.3);
+SELECT viewstats.set_privacy_budget('regress_budget_analyst', 0.3);
 SELECT * FROM pg_temp.ledger('regress_budget_analyst');
 -- more than 12 decimals: the budget is rounded down, never up
-SELECT set_privacy_budget('regress_budget_other', 1.0 / 3);
+SELECT viewstats.set_privacy_budget('regress_budget_other', 1.0 / 3);
 SELECT budget, budget = trunc((1.0::float8 / 3)::numeric, 12) AS rounded_down
 FROM pg_temp.ledger('regress_budget_other');
 -- bad budgets, with their SQLSTATEs
 \set VERBOSITY sqlstate
-SELECT set_privacy_budget('regress_budget_analyst', -1);
-SELECT set_privacy_budget('regress_budget_analyst', 'NaN');
-SELECT set_privacy_budget('regress_budget_analyst', 'Infinity');
-SELECT set_privacy_budget('regress_budget_analyst', 1000001);
-SELECT set_privacy_budget('regress_budget_analyst', NULL);
-SELECT set_privacy_budget(NULL, 1);
-SELECT set_privacy_budget(4000000000::oid::regrole, 1);
-SELECT set_privacy_budget('regress_nobody', 1);
+SELECT viewstats.set_privacy_budget('regress_budget_analyst', -1);
+SELECT viewstats.set_privacy_budget('regress_budget_analyst', 'NaN');
+SELECT viewstats.set_privacy_budget('regress_budget_analyst', 'Infinity');
+SELECT viewstats.set_privacy_budget('regress_budget_analyst', 1000001);
+SELECT viewstats.set_privacy_budget('regress_budget_analyst', NULL);
+SELECT viewstats.set_privacy_budget(NULL, 1);
+SELECT viewstats.set_privacy_budget(4000000000::oid::regrole, 1);
+SELECT viewstats.set_privacy_budget('regress_nobody', 1);
 \set VERBOSITY default
-SELECT set_privacy_budget('regress_budget_analyst', -1);
-SELECT set_privacy_budget(4000000000::oid::regrole, 1);
+SELECT viewstats.set_privacy_budget('regress_budget_analyst', -1);
+SELECT viewstats.set_privacy_budget(4000000000::oid::regrole, 1);
 -- nothing changed
 SELECT * FROM pg_temp.ledger('regress_budget_analyst');
 
@@ -62,7 +62,7 @@ SELECT pg_temp.spend('regress_budget_analyst', 0.1);
 SELECT pg_temp.spend('regress_budget_analyst', 1e-12);
 SELECT * FROM pg_temp.ledger('regress_budget_analyst');
 -- a spend below 10^-12 is charged one unit (rounded up, never down)
-SELECT set_privacy_budget('regress_budget_other', 1);
+SELECT viewstats.set_privacy_budget('regress_budget_other', 1);
 SELECT pg_temp.spend('regress_budget_other', 1e-20) < 1 AS charged;
 SELECT spent FROM pg_temp.ledger('regress_budget_other');
 -- bad spends spend nothing
@@ -80,12 +80,12 @@ SELECT pg_temp.spend('regress_budget_none', 0.1);
 SELECT spent FROM pg_temp.ledger('regress_budget_other');
 
 -- ---- setting it again keeps what was spent ----
-SELECT set_privacy_budget('regress_budget_analyst', 1);
+SELECT viewstats.set_privacy_budget('regress_budget_analyst', 1);
 SELECT budget, spent, budget - spent AS remaining FROM pg_temp.ledger('regress_budget_analyst');
 -- lowering it below the spend leaves nothing (not a negative amount)
-SELECT set_privacy_budget('regress_budget_analyst', 0.2);
+SELECT viewstats.set_privacy_budget('regress_budget_analyst', 0.2);
 SELECT pg_temp.spend('regress_budget_analyst', 0.01);
-SELECT set_privacy_budget('regress_budget_analyst', 1);
+SELECT viewstats.set_privacy_budget('regress_budget_analyst', 1);
 
 -- ---- the spend survives the caller's transaction ----
 BEGIN;
@@ -125,10 +125,10 @@ ANALYZE privacy_budget;   -- so pg_stats has something to hide
 SELECT count(*) > 0 AS superuser_sees_stats FROM pg_stats WHERE tablename = 'privacy_budget';
 SELECT budget - spent AS analyst_remaining FROM pg_temp.ledger('regress_budget_analyst');
 \c - regress_budget_analyst
-SELECT current_user, privacy_budget_remaining();
+SELECT current_user, viewstats.privacy_budget_remaining();
 -- SET ROLE does not change whose budget is read
 SET ROLE regress_budget_other;
-SELECT current_user, privacy_budget_remaining();
+SELECT current_user, viewstats.privacy_budget_remaining();
 RESET ROLE;
 -- no way to read another role's budget, nor to change one's own
 SELECT pg_get_function_identity_arguments(oid) AS privacy_budget_remaining_takes
@@ -139,7 +139,7 @@ UPDATE privacy_budget SET spent = 0;
 INSERT INTO privacy_budget VALUES ('regress_budget_analyst', 1000, 0);
 DELETE FROM privacy_budget;
 TRUNCATE privacy_budget;
-SELECT set_privacy_budget('regress_budget_analyst', 1000);
+SELECT viewstats.set_privacy_budget('regress_budget_analyst', 1000);
 SELECT count(*) AS stats_rows FROM pg_stats WHERE tablename = 'privacy_budget';
 -- nor to declare the spend entry point
 CREATE FUNCTION pg_temp.spend(regrole, float8) RETURNS float8

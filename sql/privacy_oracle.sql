@@ -87,6 +87,9 @@ INSERT INTO shapes VALUES
   ('dp valid', 'SELECT dp_count(x, 0.5, 1e-12) FROM generate_series(1, {n}) x'),
   ('dp FILTER', 'SELECT dp_count(x, 5) FILTER (WHERE x <= {n}) FROM generate_series(1, 3) x'),
   ('dp row-dependent', 'SELECT dp_count(x, CASE WHEN x = 2 THEN 5 ELSE 0.5 END) FROM generate_series(1, {n}) x'),
+  ('ORDER BY in the call', 'SELECT suppressed_count(x, 5 ORDER BY -x) FROM generate_series(1, {n}) x'),
+  ('dp ORDER BY in the call', 'SELECT dp_count(x, 0.5, 1e-12 ORDER BY -x) FROM generate_series(1, {n}) x'),
+  ('DISTINCT', 'SELECT suppressed_count(DISTINCT x, 5) FROM generate_series(1, {n}) x'),
   ('dp empty window frame', 'SELECT max(c) FROM (SELECT dp_count(x, 0.5) OVER (ORDER BY x RANGE BETWEEN {n} PRECEDING AND {n} PRECEDING) AS c FROM generate_series(1, 3) x) s');
 SELECT label, with_rows, with_rows = without_rows AS same_without_rows
 FROM (SELECT label, regress_oracle.try(replace(q, '{n}', '3')) AS with_rows,
@@ -138,6 +141,25 @@ RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
 RESET parallel_leader_participation;
+
+-- ---- the README's REVOKE takes every overload ----
+-- (0.2.0's README revoked suppressed_count(anyelement) alone, and the
+-- analyst got the exact count from suppressed_count(anyelement, int))
+REVOKE EXECUTE ON FUNCTION suppressed_count(anyelement), suppressed_count(anyelement, int),
+                           dp_count(anyelement, float8), dp_count(anyelement, float8, float8)
+    FROM PUBLIC;
+SET ROLE regress_oracle_analyst;
+SELECT q, regress_oracle.try(q) FROM (VALUES
+  ('SELECT suppressed_count(x) FROM generate_series(1, 30) x'),
+  ('SELECT suppressed_count(x, 10) FROM generate_series(1, 30) x'),
+  ('SELECT suppressed_count(x, 20) FROM generate_series(1, 30) x'),
+  ('SELECT dp_count(x, 0.5) FROM generate_series(1, 30) x'),
+  ('SELECT dp_count(x, 0.5, 1e-6) FROM generate_series(1, 30) x'),
+  ('SELECT perturbed_count(x) > 0 FROM generate_series(1, 30) x')) v(q);
+RESET ROLE;
+GRANT EXECUTE ON FUNCTION suppressed_count(anyelement), suppressed_count(anyelement, int),
+                          dp_count(anyelement, float8), dp_count(anyelement, float8, float8)
+    TO PUBLIC;
 
 DROP SCHEMA regress_oracle CASCADE;
 DROP ROLE regress_oracle_analyst;

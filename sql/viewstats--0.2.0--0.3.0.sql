@@ -13,7 +13,7 @@
 -- may spend, all sessions together, and what it has spent, as exact
 -- decimals (12 decimals; budgets are rounded down, spends up).  PUBLIC has
 -- no privilege on it: an analyst reads their own remaining budget through
--- privacy_budget_remaining(), which reads the row without SQL permission
+-- viewstats.privacy_budget_remaining(), which reads the row without SQL permission
 -- checks, and spends are written by a background worker, as a superuser,
 -- in a transaction of their own.  pg_dump keeps the rows; the role column
 -- is dumped by name, so restore the roles first (pg_dumpall --globals-only).
@@ -27,15 +27,40 @@ CREATE TABLE @extschema@.privacy_budget (
 REVOKE ALL ON TABLE @extschema@.privacy_budget FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.privacy_budget', '');
 
+-- The DBA's and the analyst's functions live in the schema "viewstats",
+-- wherever the extension is installed, as the restricted-mode functions do:
+-- the DBA's and the analysts' scripts call them by one name.  The schema is
+-- the extension's own unless it exists already (CREATE EXTENSION viewstats
+-- SCHEMA viewstats, say), where CREATE SCHEMA IF NOT EXISTS would fail: an
+-- extension may not adopt an object it does not own.  A schema that exists
+-- must belong to a superuser, since its owner could drop or replace the
+-- functions in it.
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_namespace
+				   WHERE nspname OPERATOR(pg_catalog.=) 'viewstats') THEN
+		CREATE SCHEMA viewstats;
+	ELSIF NOT (SELECT r.rolsuper
+			   FROM pg_catalog.pg_namespace n
+			   JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) n.nspowner
+			   WHERE n.nspname OPERATOR(pg_catalog.=) 'viewstats') THEN
+		RAISE EXCEPTION 'schema "viewstats" belongs to a role that is not a superuser'
+			USING ERRCODE = 'insufficient_privilege',
+				  HINT = 'Drop or rename it, or give it to a superuser, then create the extension.';
+	END IF;
+END
+$$;
+GRANT USAGE ON SCHEMA viewstats TO PUBLIC;
+
 -- Superusers only (checked in C as well).  Setting a budget again changes
 -- the total and keeps what was spent.
-CREATE FUNCTION @extschema@.set_privacy_budget(role pg_catalog.regrole, epsilon pg_catalog.float8)
+CREATE FUNCTION viewstats.set_privacy_budget(role pg_catalog.regrole, epsilon pg_catalog.float8)
 	RETURNS pg_catalog.void AS 'MODULE_PATHNAME', 'viewstats_set_privacy_budget'
 	LANGUAGE C VOLATILE PARALLEL UNSAFE;
-REVOKE EXECUTE ON FUNCTION @extschema@.set_privacy_budget(pg_catalog.regrole, pg_catalog.float8) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION viewstats.set_privacy_budget(pg_catalog.regrole, pg_catalog.float8) FROM PUBLIC;
 
 -- The login role's remaining epsilon (SET ROLE does not change it).
-CREATE FUNCTION @extschema@.privacy_budget_remaining()
+CREATE FUNCTION viewstats.privacy_budget_remaining()
 	RETURNS pg_catalog.float8 AS 'MODULE_PATHNAME', 'viewstats_privacy_budget_remaining'
 	LANGUAGE C VOLATILE PARALLEL RESTRICTED;
 
@@ -43,12 +68,8 @@ CREATE FUNCTION @extschema@.privacy_budget_remaining()
 -- The access level the server enforces for analysts who write their own SQL
 -- (README "Restricted analysts").  The labels are PostgreSQL's own
 -- (SECURITY LABEL FOR viewstats ...), checked by the library's label
--- provider; the analyst-facing functions live in the schema "viewstats",
--- wherever the extension itself is installed, so the DBA's and the
--- analysts' scripts can call them by one name.
-CREATE SCHEMA IF NOT EXISTS viewstats;
-GRANT USAGE ON SCHEMA viewstats TO PUBLIC;
-
+-- provider; viewstats.access_level() lives in the schema "viewstats" with
+-- the budget functions above.
 -- 'direct' or 'restricted': decided by the login role's label.
 CREATE FUNCTION viewstats.access_level() RETURNS pg_catalog.text
 	AS 'MODULE_PATHNAME', 'viewstats_access_level'
@@ -74,19 +95,3 @@ CREATE FUNCTION @extschema@.viewstats_restricted_marker(pg_catalog.float8, pg_ca
 	RETURNS pg_catalog.bool AS 'MODULE_PATHNAME', 'viewstats_restricted_marker'
 	LANGUAGE C STABLE STRICT PARALLEL SAFE;
 REVOKE EXECUTE ON FUNCTION @extschema@.viewstats_restricted_marker(pg_catalog.float8, pg_catalog.float8) FROM PUBLIC;
-
--- The DBA's and the analyst's budget functions by the names the restricted
--- mode's interface uses (viewstats.set_privacy_budget, ...), wherever the
--- extension is installed; the same C entry points as above.
-DO $$
-BEGIN
-	IF '@extschema@' OPERATOR(pg_catalog.<>) 'viewstats' THEN
-		CREATE FUNCTION viewstats.set_privacy_budget(role pg_catalog.regrole, epsilon pg_catalog.float8)
-			RETURNS pg_catalog.void AS 'MODULE_PATHNAME', 'viewstats_set_privacy_budget'
-			LANGUAGE C VOLATILE PARALLEL UNSAFE;
-		REVOKE EXECUTE ON FUNCTION viewstats.set_privacy_budget(pg_catalog.regrole, pg_catalog.float8) FROM PUBLIC;
-		CREATE FUNCTION viewstats.privacy_budget_remaining()
-			RETURNS pg_catalog.float8 AS 'MODULE_PATHNAME', 'viewstats_privacy_budget_remaining'
-			LANGUAGE C VOLATILE PARALLEL RESTRICTED;
-	END IF;
-END $$;

@@ -1,8 +1,8 @@
 /*
  * privacy_budget.c
- *		The per-role epsilon ledger: set_privacy_budget(),
- *		privacy_budget_remaining(), and viewstats_budget_spend() for the
- *		restricted-mode code (privacy_budget.h).
+ *		The per-role epsilon ledger: viewstats.set_privacy_budget(),
+ *		viewstats.privacy_budget_remaining(), and viewstats_budget_spend()
+ *		for the restricted-mode code (privacy_budget.h).
  *
  * The ledger is the extension's table privacy_budget (role, budget, spent),
  * on which PUBLIC has no privilege; it is registered with
@@ -153,7 +153,7 @@ ledger_corrupted(void)
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_CORRUPTED),
 			 errmsg("the viewstats privacy budget table is corrupted"),
-			 errhint("A superuser can set the budget again with set_privacy_budget().")));
+			 errhint("A superuser can set the budget again with viewstats.set_privacy_budget().")));
 }
 
 /* A stored amount (numeric text) as units; budgets round down, spends up. */
@@ -333,7 +333,7 @@ viewstats_budget_spend(Oid roleid, double epsilon)
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("role \"%s\" has no privacy budget", role_name(roleid)),
-					 errhint("A superuser can give it one with set_privacy_budget().")));
+					 errhint("A superuser can give it one with viewstats.set_privacy_budget().")));
 			break;
 		case SPEND_FAILED:
 			ereport(ERROR,
@@ -491,8 +491,8 @@ viewstats_budget_worker_main(Datum main_arg)
 /* ---- SQL ---- */
 
 /*
- * set_privacy_budget(role, epsilon): the total epsilon role may spend, all
- * sessions together.  Setting it again changes the total and keeps what
+ * viewstats.set_privacy_budget(role, epsilon): the total epsilon role may
+ * spend, all sessions together.  Setting it again changes the total and keeps what
  * was spent (privacy loss does not expire).  Written in the caller's
  * transaction, like any DBA change.
  */
@@ -551,7 +551,7 @@ viewstats_set_privacy_budget(PG_FUNCTION_ARGS)
 }
 
 /*
- * privacy_budget_remaining(): what the session's login role may still
+ * viewstats.privacy_budget_remaining(): what the session's login role may still
  * spend.  The authenticated user, not the current one: SET ROLE changes
  * neither whose budget is read nor whose is spent.
  */

@@ -151,8 +151,14 @@ aggref_exprs(Aggref *aggref, PlanState *ps)
 		if (aggref == NULL)
 			return NIL;
 	}
+	/* the aggregated arguments; an ORDER BY inside the call adds resjunk ones */
 	foreach(lc, aggref->args)
-		exprs = lappend(exprs, ((TargetEntry *) lfirst(lc))->expr);
+	{
+		TargetEntry *te = (TargetEntry *) lfirst(lc);
+
+		if (!te->resjunk)
+			exprs = lappend(exprs, te->expr);
+	}
 	return exprs;
 }
 

@@ -302,8 +302,8 @@ sub workload
 							('daterange', '[2017-12-01,2017-12-05)'),
 							('datemultirange', '{[2017-12-01,2017-12-05)}'),
 							('timestamptz', '2017-12-01 12:00+00'), ('interval', '1 day'),
-							('bytea', '\\x00'), ('regclass', 'pg_catalog.pg_class'),
-							('regrole', 'pg_monitor')) sample(typ, v)
+							('regrole', 'pg_monitor'), ('regclass', 'pg_catalog.pg_class'),
+							('bytea', '\\x00')) sample(typ, v)
 						ON sample.typ = ty.typname AND tn.nspname = 'pg_catalog'
 					 WHERE sample.v IS NOT NULL OR ty.typname = 'dayset') AS args,
 					(SELECT pg_catalog.count(*) FROM pg_catalog.unnest(p.proargtypes)) AS nargs

@@ -38,7 +38,7 @@ sub ledger
 		q{SELECT budget || '/' || spent FROM privacy_budget WHERE role = 'analyst'::regrole});
 }
 
-$node->safe_psql('postgres', q{SELECT set_privacy_budget('analyst', 10)});
+$node->safe_psql('postgres', q{SELECT viewstats.set_privacy_budget('analyst', 10)});
 is(ledger(), '10.000000000000/0.000000000000', 'a budget of 10, nothing spent');
 
 # ---- ROLLBACK ----
@@ -64,9 +64,9 @@ is(ledger(), '10.000000000000/0.750000000000',
 # ---- a clean restart ----
 $node->restart;
 is(ledger(), '10.000000000000/0.750000000000', 'and a restart');
-is($node->safe_psql('postgres', q{SET ROLE analyst; SELECT privacy_budget_remaining()}), '0',
+is($node->safe_psql('postgres', q{SET ROLE analyst; SELECT viewstats.privacy_budget_remaining()}), '0',
 	'privacy_budget_remaining reads the login role (here the superuser, who has none)');
-is($node->safe_psql('postgres', 'SELECT privacy_budget_remaining()', connstr => $node->connstr('postgres') . ' user=analyst'),
+is($node->safe_psql('postgres', 'SELECT viewstats.privacy_budget_remaining()', connstr => $node->connstr('postgres') . ' user=analyst'),
 	'9.25', 'the analyst reads their own');
 
 # ---- racing for the last epsilon ----
@@ -139,7 +139,7 @@ $holder->quit;
 # ---- pg_dump and restore ----
 $node->safe_psql('postgres', q{
 	CREATE ROLE "other analyst";
-	SELECT set_privacy_budget('"other analyst"', 1.0 / 3);
+	SELECT viewstats.set_privacy_budget('"other analyst"', 1.0 / 3);
 	SELECT test_spend('"other analyst"', 0.125);
 });
 my $all = q{SELECT string_agg(role || '=' || budget || '/' || spent, ', ' ORDER BY role::text) FROM privacy_budget};
@@ -156,7 +156,7 @@ $node->command_ok(
 is($node->safe_psql('restored', $all), $before, 'budgets and spends are restored');
 is($node->safe_psql('restored', q{SELECT has_table_privilege('analyst', 'privacy_budget', 'SELECT')}),
 	'f', 'and stay closed to the analyst');
-is($node->safe_psql('restored', 'SELECT privacy_budget_remaining()',
+is($node->safe_psql('restored', 'SELECT viewstats.privacy_budget_remaining()',
 		connstr => $node->connstr('restored') . ' user=analyst'),
 	'9.5', 'the analyst\'s remaining budget in the restored database');
 $node->command_ok(
@@ -167,6 +167,25 @@ $node->command_ok(
 	[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', "$dir/budget.sql", '-d', $node->connstr('restored_plain') ],
 	'plain dump replayed with psql');
 is($node->safe_psql('restored_plain', $all), $before, 'plain restore: the same budgets and spends');
+
+# ---- the schema "viewstats" when it exists before the extension ----
+$node->safe_psql('postgres', q{
+	CREATE DATABASE own_schema;
+	CREATE DATABASE foreign_schema;
+	CREATE ROLE schema_owner;
+});
+$node->safe_psql('own_schema', q{
+	CREATE SCHEMA viewstats;
+	CREATE EXTENSION viewstats SCHEMA viewstats;
+	SELECT viewstats.set_privacy_budget('analyst', 2);
+});
+is($node->safe_psql('own_schema', 'SELECT viewstats.privacy_budget_remaining()',
+		connstr => $node->connstr('own_schema') . ' user=analyst'),
+	'2', 'installed into a superuser\'s schema "viewstats": the budget functions are there');
+$node->safe_psql('foreign_schema', 'CREATE SCHEMA viewstats AUTHORIZATION schema_owner');
+($rc, $out, $err) = $node->psql('foreign_schema', 'CREATE EXTENSION viewstats');
+like($err, qr/schema "viewstats" belongs to a role that is not a superuser/,
+	'a schema "viewstats" that a non-superuser owns is refused');
 
 $node->stop;
 done_testing();
