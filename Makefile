@@ -11,6 +11,7 @@ OBJS = \
 	src/core/ck_noise.o \
 	src/core/ck_suppress.o \
 	src/core/pb_ledger.o \
+	src/core/rs_core.o \
 	src/viewstats.o \
 	src/dayset.o \
 	src/dayset_ops.o \
@@ -24,7 +25,14 @@ OBJS = \
 	src/unit_hash.o \
 	src/safe_count_args.o \
 	src/suppress.o \
-	src/privacy_budget.o
+	src/privacy_budget.o \
+	src/restricted/labels.o \
+	src/restricted/session.o \
+	src/restricted/validator.o \
+	src/restricted/gate.o \
+	src/restricted/channels.o \
+	src/restricted/bound.o \
+	src/restricted/hooks.o
 
 PG_CPPFLAGS = -I$(srcdir)/src
 SHLIB_LINK = -lm
@@ -53,7 +61,10 @@ REGRESS = \
 	privacy_budget \
 	privacy_attacks \
 	privacy_membership \
-	privacy_scale
+	privacy_scale \
+	restricted_setup \
+	restricted_attacks \
+	restricted_usability
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 # ---- Orchestration (scripts under test/scripts) ----
@@ -61,7 +72,8 @@ REGRESS_OPTS = --load-extension=$(EXTENSION)
 .DEFAULT_GOAL := all
 
 # PGXS does not track header dependencies: a changed struct must rebuild all.
-$(OBJS): src/pg_compat.h src/viewstats.h src/privacy.h src/unit_state.h src/unit_hash.h $(wildcard src/core/*.h)
+$(OBJS): src/pg_compat.h src/viewstats.h src/privacy.h src/unit_state.h src/unit_hash.h \
+	$(wildcard src/core/*.h) src/restricted/restricted.h
 
 .PHONY: demo test unit bench matrix
 # Both set up everything themselves (apt, build, private install in

@@ -93,3 +93,35 @@ REVOKE EXECUTE ON FUNCTION
 ALTER TABLE @extschema@.privacy_secret REPLICA IDENTITY USING INDEX privacy_secret_one_row;
 ALTER TABLE @extschema@.privacy_secret ENABLE ALWAYS TRIGGER privacy_secret_replace;
 ALTER TABLE @extschema@.privacy_secret ENABLE ALWAYS TRIGGER privacy_secret_changed;
+
+-- ---- Restricted mode -------------------------------------------------------
+-- The access level the server enforces for analysts who write their own SQL
+-- (README "Restricted analysts").  The labels are PostgreSQL's own
+-- (SECURITY LABEL FOR viewstats ...), checked by the library's label
+-- provider; viewstats.access_level() lives in the schema "viewstats" with
+-- the budget functions above.
+-- 'direct' or 'restricted': decided by the login role's label.
+CREATE FUNCTION viewstats.access_level() RETURNS pg_catalog.text
+	AS 'MODULE_PATHNAME', 'viewstats_access_level'
+	LANGUAGE C STABLE PARALLEL SAFE;
+
+-- The gate of the restrictive row security policy the label provider puts
+-- on every personal table: true in a direct session, an error in a
+-- restricted one for any scan the validator did not accept (the planner
+-- hook removes it from the scans it did).  IMMUTABLE on purpose: the planner
+-- folds it while planning, so it costs nothing per row in a direct session
+-- and refuses before any row is read in a restricted one, whatever the
+-- table holds (a per-row qual would only fire on rows that reach it).  Plans
+-- depend on the session's level through plan invalidation (labels.c).
+-- Called by the policy as the querying role, so PUBLIC keeps EXECUTE.
+CREATE FUNCTION @extschema@.viewstats_restricted_gate(pg_catalog.regclass)
+	RETURNS pg_catalog.bool AS 'MODULE_PATHNAME', 'viewstats_restricted_gate'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- The validator's marker on a scan it accepted, carrying the epsilon its
+-- query level spends (dp_count calls whose units fall in one group each,
+-- and the others, spent L times); never meant to run.
+CREATE FUNCTION @extschema@.viewstats_restricted_marker(pg_catalog.float8, pg_catalog.float8)
+	RETURNS pg_catalog.bool AS 'MODULE_PATHNAME', 'viewstats_restricted_marker'
+	LANGUAGE C STABLE STRICT PARALLEL SAFE;
+REVOKE EXECUTE ON FUNCTION @extschema@.viewstats_restricted_marker(pg_catalog.float8, pg_catalog.float8) FROM PUBLIC;

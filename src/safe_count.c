@@ -47,6 +47,16 @@ PG_FUNCTION_INFO_V1(viewstats_dp_count_final);
 /* The default delta of dp_count(unit, epsilon) */
 #define DP_DEFAULT_DELTA 1e-5
 
+/*
+ * Per transition-function call site, in fn_extra: the unit's hasher, and
+ * restricted mode's contribution bound for dp_count.
+ */
+typedef struct CallSite
+{
+	UnitHasher *hasher;
+	void	   *bound;
+} CallSite;
+
 static MemoryContext
 agg_context(FunctionCallInfo fcinfo, bool allow_window)
 {
@@ -64,6 +74,19 @@ agg_context(FunctionCallInfo fcinfo, bool allow_window)
 				 errdetail("Each window frame would spend epsilon again on overlapping units."),
 				 errhint("Use dp_count with GROUP BY.")));
 	return aggcxt;
+}
+
+static CallSite *
+call_site(FunctionCallInfo fcinfo)
+{
+	CallSite   *c = fcinfo->flinfo->fn_extra;
+
+	if (likely(c != NULL))
+		return c;
+	c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CallSite));
+	c->hasher = viewstats_unit_hasher_new(fcinfo, 1);
+	fcinfo->flinfo->fn_extra = c;
+	return c;
 }
 
 /*
@@ -184,8 +207,9 @@ unit_transfn(FunctionCallInfo fcinfo, int threshold_arg, int epsilon_arg,
 			 int delta_arg)
 {
 	MemoryContext aggcxt = agg_context(fcinfo, epsilon_arg < 0);
-	UnitHasher *hasher = viewstats_unit_hasher(fcinfo, 1);
+	CallSite   *site = call_site(fcinfo);
 	UnitState  *st;
+	bool		first = PG_ARGISNULL(0);
 
 	if (PG_ARGISNULL(0) && (threshold_arg >= 0 || epsilon_arg >= 0))
 		check_call(fcinfo, epsilon_arg >= 0, false);
@@ -207,8 +231,12 @@ unit_transfn(FunctionCallInfo fcinfo, int threshold_arg, int epsilon_arg,
 				  viewstats_delta_arg(fcinfo, delta_arg));
 	if (!PG_ARGISNULL(1))
 	{
-		uint64		h = viewstats_unit_hash(hasher, PG_GETARG_DATUM(1));
+		uint64		h = viewstats_unit_hash(site->hasher, PG_GETARG_DATUM(1));
 
+		/* dp_count: a unit counts in a bounded number of groups */
+		if (epsilon_arg >= 0 &&
+			!viewstats_restricted_admit(fcinfo, &site->bound, first, h))
+			PG_RETURN_POINTER(st);
 		if (st->distinct)
 			unit_state_add_distinct(st, h, fcinfo->flinfo->fn_oid);
 		else

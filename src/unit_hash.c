@@ -125,14 +125,12 @@ unit_kind(Oid typid, Oid collid)
 }
 
 UnitHasher *
-viewstats_unit_hasher(FunctionCallInfo fcinfo, int argno)
+viewstats_unit_hasher_new(FunctionCallInfo fcinfo, int argno)
 {
-	UnitHasher *h = fcinfo->flinfo->fn_extra;
+	UnitHasher *h;
 	Oid			typid;
 	Oid			collid = PG_GET_COLLATION();
 
-	if (likely(h != NULL))
-		return h;
 	typid = get_fn_expr_argtype(fcinfo->flinfo, argno);
 	if (!OidIsValid(typid))
 		ereport(ERROR,
@@ -158,7 +156,6 @@ viewstats_unit_hasher(FunctionCallInfo fcinfo, int argno)
 					   fcinfo->flinfo->fn_mcxt);
 		h->collid = collid;
 	}
-	fcinfo->flinfo->fn_extra = h;
 	return h;
 }
 

@@ -13,10 +13,11 @@
 typedef struct UnitHasher UnitHasher;
 
 /*
- * The hasher for argument argno of the calling aggregate's transition
- * function, cached in fn_extra; 42883 for a type with no hash at all.
+ * A hasher for argument argno of the calling aggregate's transition
+ * function, in fn_mcxt, for the caller to keep per call site; 42883 for a
+ * type with no hash at all.
  */
-extern UnitHasher *viewstats_unit_hasher(FunctionCallInfo fcinfo, int argno);
+extern UnitHasher *viewstats_unit_hasher_new(FunctionCallInfo fcinfo, int argno);
 
 /*
  * The unit's hash: equal for equal units; for the types README lists, the

@@ -5,7 +5,9 @@
  */
 #include "viewstats.h"
 
+#include "tcop/tcopprot.h"
 #include "privacy.h"
+#include "restricted/restricted.h"
 #include "utils/datetime.h"
 
 PG_MODULE_MAGIC;
@@ -40,6 +42,14 @@ _PG_init(void)
 {
 	/* The core allocates in CurrentMemoryContext; callers pick the context */
 	ds_set_allocator(vs_palloc, vs_repalloc, vs_pfree);
+	/*
+	 * session_preload_libraries and shared_preload_libraries load us before
+	 * any query; a function call or LOAD while one runs.  Restricted mode
+	 * needs the hooks from the session's first query on.
+	 */
+	vs_loaded_at_start = debug_query_string == NULL;
+	/* restricted mode defines its setting before the prefix is reserved */
+	vs_hooks_init();
 	viewstats_define_gucs();
 }
 

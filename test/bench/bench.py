@@ -48,9 +48,10 @@ class Session:
 
     ERROR = re.compile(r"^(psql:\S*: )?(ERROR|FATAL|PANIC):")
 
-    def __init__(self):
+    def __init__(self, user=None):
         self.p = subprocess.Popen(
-            ["psql", "-X", "-q", "-A", "-t", "-F", "\x1f", "-v", "ON_ERROR_STOP=0"],
+            ["psql", "-X", "-q", "-A", "-t", "-F", "\x1f", "-v", "ON_ERROR_STOP=0"]
+            + (["-U", user] if user else []),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, bufsize=1)
         self.n = 0
@@ -752,6 +753,110 @@ class Bench:
         for gr in groups:
             self.run_group(gr)
 
+    # -- restricted analysts
+    RESTRICTED_QUERIES = [
+        ("perturbed", "perturbed_count per title",
+         "SELECT title_id, perturbed_count(viewer_id) FROM {t} GROUP BY title_id"),
+        ("dp_title", "dp_count per title (each viewer in L = 1 group)",
+         "SELECT title_id, dp_count(viewer_id, 0.5) FROM {t} GROUP BY title_id"),
+        ("histogram", "histogram of longest streaks (per-unit subquery)",
+         "SELECT ls, perturbed_count(viewer_id) FROM (SELECT viewer_id, longest_streak(day) AS ls "
+         "FROM {t} WHERE title_id = 1 GROUP BY viewer_id) s GROUP BY ls"),
+        ("tweet", "the tweet: dp_count of an 18-day current streak",
+         "SELECT dp_count(viewer_id, 1.0) FROM (SELECT viewer_id FROM {t} WHERE title_id = 1 "
+         "GROUP BY viewer_id HAVING current_streak(day, date '2024-12-10') >= 18) s"),
+        ("weeks", "perturbed_count per week of December",
+         "SELECT date_trunc('week', day) AS w, perturbed_count(viewer_id) FROM {t} "
+         "WHERE day >= date '2024-12-01' GROUP BY 1"),
+    ]
+
+    def section_restricted(self):
+        """The same queries by a direct role and by a restricted role, on a
+        labelled copy of the log, serial, alternating.  Both roles log in
+        with viewstats preloaded; the restricted one has a large budget."""
+        a = self.args
+        self.say("## Restricted analysts")
+        self.say()
+        t0 = time.perf_counter()
+        t = "views_personal"
+        for sql in [
+                f"DROP TABLE IF EXISTS {t}",
+                f"CREATE UNLOGGED TABLE {t} AS SELECT viewer_id, title_id, day FROM views",
+                f"VACUUM (FREEZE, ANALYZE) {t}",
+                "LOAD 'viewstats'",
+                f"SECURITY LABEL FOR viewstats ON COLUMN {t}.viewer_id IS 'privacy_unit'",
+                "DROP ROLE IF EXISTS bench_direct",
+                "DROP ROLE IF EXISTS bench_restricted",
+                "CREATE ROLE bench_direct LOGIN",
+                "CREATE ROLE bench_restricted LOGIN",
+                f"GRANT SELECT ON {t} TO bench_direct, bench_restricted",
+                "SECURITY LABEL FOR viewstats ON ROLE bench_restricted IS 'restricted'",
+                "ALTER ROLE bench_direct SET session_preload_libraries = 'viewstats'",
+                "ALTER ROLE bench_restricted SET session_preload_libraries = 'viewstats'",
+                "ALTER ROLE bench_direct SET max_parallel_workers_per_gather = 0",
+                "ALTER ROLE bench_restricted SET max_parallel_workers_per_gather = 0",
+                "SELECT viewstats.set_privacy_budget('bench_restricted', 1000000)"]:
+            self.sess.run(sql)
+        self.say(f"`{t}`: the log's viewer, title and day, its viewer labelled "
+                 f"`privacy_unit` ({time.perf_counter() - t0:.1f} s). Roles `bench_direct` "
+                 "(direct) and `bench_restricted` (restricted), both with viewstats preloaded "
+                 "and serial plans; each query runs as both, alternately. Time is the "
+                 "client's elapsed time, CPU the backend's own.")
+        self.say()
+        sess = {"direct": Session("bench_direct"), "restricted": Session("bench_restricted")}
+        level = sess["restricted"].value("SELECT viewstats.access_level()")
+        self.checks.append(("restricted: the restricted role's session is restricted",
+                            level == "restricted", str(level)))
+        rows = []
+        for key, label, sql in self.RESTRICTED_QUERIES:
+            q = sql.format(t=t)
+            times = {"direct": [], "restricted": []}
+            cpus = {"direct": [], "restricted": []}
+            answers = {}
+            for who in ("direct", "restricted"):     # warm-up, and the answers
+                answers[who] = sess[who].rows(q)
+            for r in range(a.runs):
+                order = ("direct", "restricted") if r % 2 == 0 else ("restricted", "direct")
+                for who in order:
+                    s_ = sess[who]
+                    c0 = cpu_ns(s_.pid)
+                    w0 = time.perf_counter()
+                    s_.run(q)
+                    times[who].append((time.perf_counter() - w0) * 1000)
+                    c1 = cpu_ns(s_.pid)
+                    if c0 is not None and c1 is not None:
+                        cpus[who].append((c1 - c0) / 1e6)
+                    self.raw.append({"section": "restricted", "group": key, "query": who,
+                                     "round": r + 1, "ms": times[who][-1],
+                                     "cpu_ms": cpus[who][-1] if cpus[who] else None,
+                                     "load1": loadavg(), "workers": 0, "plan": ""})
+            # the restricted answer publishes a subset of the direct one's keys
+            direct_keys = {tuple(x[:-1]) for x in answers["direct"]}
+            extra = [x for x in answers["restricted"] if tuple(x[:-1]) not in direct_keys]
+            self.checks.append((f"restricted {key}: published groups exist in the direct answer",
+                                not extra, str(extra[:3])))
+            md = statistics.median(times["direct"])
+            mr = statistics.median(times["restricted"])
+            cd = statistics.median(cpus["direct"]) if cpus["direct"] else None
+            cr = statistics.median(cpus["restricted"]) if cpus["restricted"] else None
+            ratio = mr / md if md > 0 else float("inf")
+            cratio = cr / cd if cd and cr is not None else None
+            rows.append([label, f"{md:.1f}", f"{mr:.1f}", f"{ratio:.3f}x",
+                         f"{cratio:.3f}x" if cratio is not None else "n/a",
+                         f"{len(answers['direct'])} / {len(answers['restricted'])}"])
+            ok = ratio <= 1.1
+            self.targets.append(("restricted", f"{label}: restricted / direct", f"{ratio:.3f}x",
+                                 f"{cratio:.3f}x" if cratio is not None else "n/a", "1.1x",
+                                 "met" if ok else "MISSED"))
+        self.table(["query", "direct ms", "restricted ms", "ratio (elapsed)", "ratio (CPU)",
+                    "groups direct / published"], rows)
+        for s_ in sess.values():
+            s_.close()
+        self.sess.run(f"DROP TABLE {t}")
+        self.sess.run("DROP OWNED BY bench_direct, bench_restricted")
+        self.sess.run("DROP ROLE bench_direct")
+        self.sess.run("DROP ROLE bench_restricted")
+
     # -- summary and files
     def summary(self):
         self.say("## Targets")
@@ -828,7 +933,7 @@ def main():
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--sections", default="serial,parallel,scaling,memory,rollup,scale")
+    ap.add_argument("--sections", default="serial,parallel,scaling,memory,rollup,scale,restricted")
     ap.add_argument("--scale-units", type=int, default=100_000_000,
                     help="distinct units in the scale section's one group")
     ap.add_argument("--scale-groups", type=int, default=1_000_000,
@@ -878,6 +983,8 @@ def main():
         b.section_rollup(pick(Q.ROLLUP))
     if "scale" in sections:
         b.section_scale()
+    if "restricted" in sections and (not only or "restricted" in only):
+        b.section_restricted()
     nfail = b.summary()
     d = b.write_files(info, started)
     print(f"Raw figures: {d}/runs.csv, {d}/summary.json, {d}/report.md")

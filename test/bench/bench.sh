@@ -7,7 +7,7 @@
 #   SCALE=rows      rows of the generated log (default 10000000, up to 100M)
 #   RUNS=n          timed runs per query (default 5, at least 5 for reports)
 #   SEED=n          generator seed (default 1)
-#   SECTIONS=list   serial,parallel,scaling,memory,rollup,scale (default all)
+#   SECTIONS=list   serial,parallel,scaling,memory,rollup,scale,restricted (default all)
 #   SCALE_UNITS=n   distinct units in the scale section's one group (100M)
 #   SCALE_GROUPS=n  groups of 10 units in the scale section (1M)
 #   ONLY=groups     only these query groups (see test/bench/queries.py)
