@@ -75,7 +75,7 @@ REGRESS_OPTS = --load-extension=$(EXTENSION)
 $(OBJS): src/pg_compat.h src/viewstats.h src/privacy.h src/unit_state.h src/unit_hash.h \
 	$(wildcard src/core/*.h) src/restricted/restricted.h
 
-.PHONY: demo test unit bench matrix
+.PHONY: demo test unit bench matrix deb dist
 # Both set up everything themselves (apt, build, private install in
 # tmp_install/, throwaway cluster) and clean up after themselves.
 demo:
@@ -100,6 +100,17 @@ bench:
 # only): make matrix [MAJORS="15 17 18"]; see README, Development.
 matrix:
 	@MAJORS="$(MAJORS)" bash test/matrix/run.sh
+
+# Debian packages (debian/, pg_buildext) for each major, each installed in
+# a throwaway environment and tested with lintian and the regression suite
+# (root only): make deb [MAJORS="15 17 18"]; see README, Installation.
+deb:
+	@MAJORS="$(MAJORS)" bash test/packaging/run.sh
+
+# The PGXN distribution $(EXTENSION)-$(EXTVERSION).zip of HEAD, with
+# META.json validated; see README, Development.
+dist:
+	@bash test/packaging/dist.sh
 
 # The private install tree they build.
 EXTRA_CLEAN += tmp_install .tmp_install.lock
