@@ -64,16 +64,15 @@ SET max_parallel_workers_per_gather = 0;
 -- Local days, row by row, against (ts AT TIME ZONE tz)::date: every zone
 -- PostgreSQL knows, rows in time order within each zone (so the cached
 -- offset is used until each transition), 2024 sampled every 25h 7m 11s,
--- and one group per row so a wrong day cannot hide in a set.  Over a
--- thousand zones also overflow the per-call cache many times over.
--- AT TIME ZONE reads a name that is also an abbreviation (CET, EET, MET,
--- WET) as the abbreviation's fixed offset, while dayset_agg always reads
--- the zone, as SET timezone does; those are checked against ts::date
--- under SET timezone instead.
+-- and one group per row so a wrong day cannot hide in a set (the posix/
+-- copies of the same zone files aside).  Hundreds of zones also overflow
+-- the per-call cache many times over.  Names that are also abbreviations
+-- (CET, EST, ... where tzdata still has such zones) are read as AT TIME
+-- ZONE reads them, as the abbreviation.
 CREATE TABLE tzrows AS
 SELECT z.name AS tz, i, timestamptz '2024-01-01 00:00+00' + i * interval '25 hours 7 minutes 11 seconds' AS ts
 FROM pg_timezone_names z, generate_series(0, 348) i
-WHERE upper(z.name) NOT IN (SELECT abbrev FROM pg_timezone_abbrevs);
+WHERE z.name NOT LIKE 'posix/%';
 SELECT count(DISTINCT tz) > 300 AS many_zones,
        count(*) = count(DISTINCT tz) * 349 AS rows_per_zone FROM tzrows;
 SET enable_hashagg = off;
@@ -81,14 +80,6 @@ SELECT count(*) = (SELECT count(*) FROM tzrows) AS all_rows,
        count(*) FILTER (WHERE first_day(ds) <> (ts AT TIME ZONE tz)::date) AS wrong_days
 FROM (SELECT tz, i, min(ts) AS ts, dayset_agg(ts, tz) AS ds
       FROM tzrows GROUP BY tz, i) s;
-SET timezone = 'CET';
-SELECT count(*) AS rows_checked,
-       count(*) FILTER (WHERE first_day(ds) <> ts::date) AS wrong_days,
-       count(*) FILTER (WHERE first_day(ds) <> (ts AT TIME ZONE 'CET')::date) AS abbreviation_differs
-FROM (SELECT ts, dayset_agg(ts, 'CET') AS ds
-      FROM generate_series(timestamptz '2024-01-01 00:00+00', '2024-12-31', '1 hour 7 minutes') ts
-      GROUP BY ts) s;
-SET timezone = 'UTC';
 
 -- Around transitions, every 5 minutes: New York (DST), Lord Howe (half-hour
 -- DST), Apia (skipped 2011-12-30), Casablanca (DST suspended in Ramadan),
@@ -111,11 +102,24 @@ SELECT count(*) = (SELECT count(*) FROM tzfine) AS all_rows,
 FROM (SELECT tz, ts, dayset_agg(ts, tz) AS ds FROM tzfine GROUP BY tz, ts) s;
 
 -- A zone with leap seconds keeps the full conversion: 27 seconds after UTC
--- midnight it is still the previous day there.
-SELECT ts, dayset_agg(ts, 'right/UTC') AS ours, (ts AT TIME ZONE 'right/UTC')::date AS oracle
-FROM (VALUES (timestamptz '2024-01-01 23:59:00+00'), ('2024-01-02 00:00:10+00'),
-             ('2024-01-02 00:00:26+00'), ('2024-01-02 00:00:28+00')) t(ts)
-GROUP BY ts ORDER BY ts;
+-- midnight it is still the previous day in right/UTC.  Such zones come with
+-- tzdata-legacy from Debian 13 on, so where right/UTC is missing there is
+-- nothing of this kind to check, and the count is 0 either way.
+CREATE FUNCTION pg_temp.leap_second_mismatches() RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM now() AT TIME ZONE 'right/UTC';
+	-- the days must agree, and three of the four must still be 2024-01-01
+	RETURN (SELECT count(*) FILTER (WHERE first_day(ours) <> oracle)
+	        + abs(count(*) FILTER (WHERE oracle = date '2024-01-01') - 3)
+	        FROM (SELECT ts, dayset_agg(ts, 'right/UTC') AS ours,
+	                     (ts AT TIME ZONE 'right/UTC')::date AS oracle
+	              FROM (VALUES (timestamptz '2024-01-01 23:59:00+00'), ('2024-01-02 00:00:10+00'),
+	                           ('2024-01-02 00:00:26+00'), ('2024-01-02 00:00:28+00')) t(ts)
+	              GROUP BY ts) s);
+EXCEPTION WHEN invalid_parameter_value THEN
+	RETURN 0;				-- no right/UTC here
+END $$;
+SELECT pg_temp.leap_second_mismatches() AS leap_second_mismatches;
 RESET enable_hashagg;
 
 -- Rows out of time order (late arrivals) renew the span backwards.

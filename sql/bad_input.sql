@@ -23,6 +23,8 @@ BEGIN
 	RETURN pg_temp.try('COPY recv_target FROM ''/tmp/viewstats_regress_recv.bin'' (FORMAT binary)');
 END $$;
 
+CREATE COLLATION case_insensitive (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+
 CREATE TABLE catalogue (id serial, what text, q text);
 INSERT INTO catalogue (what, q) VALUES
   -- text input
@@ -62,6 +64,7 @@ INSERT INTO catalogue (what, q) VALUES
   ('unbounded daterange',     $q$SELECT daterange('2017-12-01', NULL)::dayset$q$),
   ('infinite daterange',      $q$SELECT daterange('-infinity', '2017-12-01')::dayset$q$),
   ('unbounded multirange',    $q$SELECT datemultirange(daterange(NULL, '2017-12-01'))::dayset$q$),
+  ('range including infinity', $q$SELECT daterange('2017-12-01', 'infinity', '[]')::dayset$q$),
   ('int array',               $q$SELECT ARRAY[1,2]::dayset$q$),
   -- aggregates
   ('infinite day',            $q$SELECT dayset_agg(d) FROM (VALUES (date 'infinity')) t(d)$q$),
@@ -86,11 +89,18 @@ INSERT INTO catalogue (what, q) VALUES
   -- window functions
   ('window descending',       $q$SELECT streak_length(d) OVER (ORDER BY d DESC) FROM (VALUES (date '2017-12-01'), ('2017-12-02')) t(d)$q$),
   ('window unordered',        $q$SELECT streak_start(d) OVER () FROM (VALUES (date '2017-12-01'), ('2017-12-02')) t(d)$q$),
+  ('window ordered by week',  $q$SELECT streak_start(d) OVER (ORDER BY date_trunc('week', d)) FROM (VALUES (date '2017-12-04'), ('2017-12-11'), ('2017-12-12')) t(d)$q$),
   ('window negative max_gap', $q$SELECT streak_number(d, -1) OVER (ORDER BY d) FROM (VALUES (date '2017-12-01')) t(d)$q$),
   ('window NULL max_gap',     $q$SELECT streak_number(d, NULL) OVER (ORDER BY d) FROM (VALUES (date '2017-12-01')) t(d)$q$),
   ('window varying max_gap',  $q$SELECT streak_length(d, g) OVER (ORDER BY d) FROM (VALUES (date '2017-12-01', 0), ('2017-12-02', 1)) t(d, g)$q$),
   ('window infinite day',     $q$SELECT streak_length(d) OVER (ORDER BY d) FROM (VALUES (date 'infinity')) t(d)$q$),
   ('window function without OVER', $q$SELECT streak_length(date '2017-12-01')$q$),
+  -- perturbed counts need units whose hash no platform, release or restore changes
+  ('perturbed date units',    $q$SELECT perturbed_count(date '2017-12-01' + g) FROM generate_series(1, 20) g$q$),
+  ('perturbed array units',   $q$SELECT perturbed_count(ARRAY[g]) FROM generate_series(1, 20) g$q$),
+  ('perturbed date window',   $q$SELECT perturbed_count(date '2017-12-01' + g) OVER () FROM generate_series(1, 20) g$q$),
+  ('perturbed, case-insensitive', $q$SELECT perturbed_count(g::text COLLATE case_insensitive) FROM generate_series(1, 20) g$q$),
+  ('record units',            $q$SELECT suppressed_count(ROW(g, g)) FROM generate_series(1, 20) g$q$),
   -- support functions are not callable outside an aggregate
   ('support function by hand', $q$SELECT viewstats_longest_streak_final(NULL)$q$);
 
@@ -123,10 +133,42 @@ INSERT INTO wire_catalogue (what, bytes) VALUES
 SELECT what, pg_temp.try_recv(bytes) AS result INTO TEMP wire_results FROM wire_catalogue ORDER BY id;
 SELECT * FROM wire_results;
 
--- the summary: every bad input fails with a class 22 or 42 SQLSTATE, and
--- none is an internal error
+-- perturbed_count refuses unstable units in parallel plans too, where the
+-- finalize step sees only the partial states
+CREATE TABLE date_units AS SELECT g, date '2017-01-01' + g AS d FROM generate_series(1, 5000) g;
+ANALYZE date_units;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT perturbed_count(d) FROM date_units;
+SELECT 'perturbed date units, parallel' AS what,
+       pg_temp.try('SELECT perturbed_count(d) FROM date_units') AS result;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+
+-- a damaged privacy secret table (only its owner, a superuser, can do this),
+-- inside a transaction that is rolled back
+BEGIN;
+ALTER TABLE privacy_secret DROP CONSTRAINT privacy_secret_secret_check;
+UPDATE privacy_secret SET secret = substr(secret, 1, 16);
+SELECT 'secret of 16 bytes' AS what,
+       pg_temp.try('SELECT perturbed_count(g) FROM generate_series(1, 20) g') AS result;
+ALTER TABLE privacy_secret DROP CONSTRAINT privacy_secret_one_row;
+ALTER TABLE privacy_secret DISABLE TRIGGER privacy_secret_replace;
+INSERT INTO privacy_secret (secret) SELECT secret FROM privacy_secret;
+SELECT 'two rows' AS what,
+       pg_temp.try('SELECT perturbed_count(g) FROM generate_series(1, 20) g') AS result;
+ROLLBACK;
+SELECT perturbed_count(g) IS NOT NULL AS secret_restored FROM generate_series(1, 20) g;
+
+-- the summary: every bad input fails with a class 22 or 42 SQLSTATE, or
+-- 0A000 for a unit perturbed_count does not support, and none is an
+-- internal error
 SELECT count(*) AS error_paths,
        count(*) FILTER (WHERE result LIKE 'XX%') AS internal_errors,
-       count(*) FILTER (WHERE result !~ '^(22|42)') AS other_outcomes
+       count(*) FILTER (WHERE result !~ '^(22|42|0A000)') AS other_outcomes
 FROM (SELECT what, result FROM results UNION ALL SELECT what, result FROM wire_results) r
 WHERE what NOT LIKE 'valid%';

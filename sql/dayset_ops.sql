@@ -12,8 +12,22 @@ SELECT ARRAY[date '2017-12-03', '2017-12-01', NULL, '2017-12-02', '2017-12-01']:
        '{2017-11-23/2017-12-10,2017-12-12}'::dayset::datemultirange AS to_multirange,
        '{}'::dayset::datemultirange AS empty_to_multirange;
 
--- the last valid date converts; its exclusive upper bound is one past it
-SELECT '{5874897-12-31}'::dayset::datemultirange::dayset AS last_date_round_trip;
+-- The last valid date converts.  One past it is not a date, so a run that
+-- ends there ends at infinity (exclusive), which holds exactly the finite
+-- days on that side: the value reads back from its text (as pg_dump's COPY
+-- does) and converts back to the same dayset.
+SELECT m AS to_multirange, m::text::datemultirange = m AS reads_back,
+       m::text::datemultirange::dayset AS round_trip
+FROM (SELECT '{2017-12-25,5874897-12-30/5874897-12-31}'::dayset::datemultirange AS m) s;
+SELECT '{5874897-12-31}'::dayset::datemultirange::dayset AS last_date_round_trip,
+       '{5874897-12-31}'::dayset::datemultirange @> date '5874897-12-31' AS has_last_day,
+       '{5874897-12-31}'::dayset::datemultirange @> date 'infinity' AS has_infinity;
+-- The ranges that hold only finite days convert, infinite bounds included:
+-- [x,infinity) is every day from x on, (-infinity,y) every day before y.
+SELECT daterange('5874897-12-29', 'infinity')::dayset AS to_infinity,
+       daterange('-infinity', '4714-11-26 BC', '()')::dayset AS from_minus_infinity,
+       datemultirange(daterange('-infinity', '4714-11-25 BC', '()'),
+                      daterange('5874897-12-31', 'infinity'))::dayset AS both_ends;
 
 -- the calendar against PostgreSQL's date: text in (first_day) and out, in
 -- astronomical years (0000 is 1 BC, -0001 is 2 BC), for every day of the

@@ -92,6 +92,28 @@ SELECT day, longest_streak(day) OVER (ORDER BY day ROWS BETWEEN 2 PRECEDING AND 
 FROM (VALUES (date '2017-12-01'), ('2017-12-02'), ('2017-12-04'), ('2017-12-05'), ('2017-12-06')) t(day)
 ORDER BY day;
 
+-- A running window finalizes the state after every row and goes on adding
+-- days to it, and aggregates over the same input share one state: the
+-- final functions (declared READ_ONLY) must leave it as it was.  The days
+-- come out of order, so the state holds days not merged yet.  Oracle: the
+-- runs of the days seen so far, by gaps and islands in plain SQL.
+CREATE TABLE running AS
+SELECT k, date '2017-12-01' + (k * 37 % 23) AS day FROM generate_series(1, 60) k;
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE w.ds::text = o.txt AND w.longest = o.longest
+                        AND w.current = o.current) AS matching
+FROM (SELECT k, dayset_agg(day) OVER w AS ds, longest_streak(day) OVER w AS longest,
+             current_streak(day, date '2017-12-23') OVER w AS current
+      FROM running WINDOW w AS (ORDER BY k)) w
+JOIN LATERAL (
+    SELECT '{' || string_agg(CASE WHEN f = l THEN f::text ELSE f || '/' || l END, ',' ORDER BY f) || '}' AS txt,
+           max(l - f + 1) AS longest,
+           coalesce(max(l - f + 1) FILTER (WHERE l >= date '2017-12-22'), 0) AS current
+    FROM (SELECT min(day) AS f, max(day) AS l
+          FROM (SELECT day, day - (row_number() OVER (ORDER BY day))::int AS island
+                FROM (SELECT DISTINCT day FROM running r WHERE r.k <= w.k) d) i
+          GROUP BY island) runs) o ON true;
+
 -- the same max_gap / as_of must be used on every row of a group
 SELECT longest_streak(day, CASE WHEN day < '2017-12-10' THEN 0 ELSE 1 END) FROM views;
 SELECT current_streak(day, day) FROM views WHERE viewer = 2;

@@ -35,3 +35,15 @@ SELECT streak_start(day) OVER (ORDER BY viewer) FROM wviews;
 -- max_gap must be constant and not negative
 SELECT streak_length(day, viewer) OVER (ORDER BY day) FROM wviews;
 SELECT streak_length(day, -1) OVER (ORDER BY day) FROM wviews;
+-- An ordering coarser than the day is refused on every row, not only on the
+-- first change of day: here the first two days are in different weeks, and
+-- the week of 2017-12-11 holds two days, in either order of the peers.
+SELECT day, streak_length(day) OVER (ORDER BY date_trunc('week', day))
+FROM (VALUES (date '2017-12-04'), ('2017-12-11'), ('2017-12-12')) t(day);
+SELECT day, streak_start(day) OVER (ORDER BY date_trunc('week', day))
+FROM (VALUES (date '2017-12-04'), ('2017-12-12'), ('2017-12-11')) t(day);
+SELECT day, streak_number(day) OVER (PARTITION BY viewer ORDER BY date_trunc('month', day))
+FROM wviews;
+-- where each week holds one day, ordering by the week orders by the day
+SELECT day, streak_length(day, 7) OVER (ORDER BY date_trunc('week', day))
+FROM (VALUES (date '2017-12-04'), ('2017-12-13'), ('2017-12-21')) t(day);

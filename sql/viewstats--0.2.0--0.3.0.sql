@@ -63,3 +63,65 @@ REVOKE EXECUTE ON FUNCTION viewstats.set_privacy_budget(pg_catalog.regrole, pg_c
 CREATE FUNCTION viewstats.privacy_budget_remaining()
 	RETURNS pg_catalog.float8 AS 'MODULE_PATHNAME', 'viewstats_privacy_budget_remaining'
 	LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+-- ---- Safe counts at scale (issue 11) -------------------------------------
+-- The safe counts spill to disk past work_mem * hash_mem_multiplier (no SQL
+-- object changes).  The serialization function gets a planner support
+-- function: past 2^25 estimated input rows it makes partial aggregation
+-- (parallel or partitionwise) cost too much to be chosen, since a partial
+-- state of more units than that could near the 1 GB limit of a bytea.
+CREATE FUNCTION @extschema@.viewstats_unit_serialize_support(pg_catalog.internal)
+	RETURNS pg_catalog.internal AS 'MODULE_PATHNAME', 'viewstats_unit_serialize_support'
+	LANGUAGE C STRICT PARALLEL SAFE;
+ALTER FUNCTION @extschema@.viewstats_unit_serialize(pg_catalog.internal)
+	SUPPORT @extschema@.viewstats_unit_serialize_support;
+-- Only the planner calls it (it checks no privilege on support functions).
+REVOKE EXECUTE ON FUNCTION
+	@extschema@.viewstats_unit_serialize_support(pg_catalog.internal) FROM PUBLIC;
+
+-- ---- The privacy secret under logical replication (issue 13, finding 1) ----
+-- A table in a publication refuses DELETE without a replica identity, and
+-- the trigger deletes the old secret on every insert: the one-row index is
+-- the identity.  PostgreSQL before 19 cannot leave one table out of FOR ALL
+-- TABLES, so such a publication sends the secret to its subscribers (the
+-- trigger warns when it writes one into a published table).  The triggers
+-- then fire on a subscriber too (ENABLE ALWAYS), so one that has viewstats
+-- takes the publisher's secret, and follows its rotations, instead of
+-- failing on the one-row index: a replica must not publish a second,
+-- independent perturbation of the same counts.  README: "Logical
+-- replication".
+ALTER TABLE @extschema@.privacy_secret REPLICA IDENTITY USING INDEX privacy_secret_one_row;
+ALTER TABLE @extschema@.privacy_secret ENABLE ALWAYS TRIGGER privacy_secret_replace;
+ALTER TABLE @extschema@.privacy_secret ENABLE ALWAYS TRIGGER privacy_secret_changed;
+
+-- ---- Restricted mode -------------------------------------------------------
+-- The access level the server enforces for analysts who write their own SQL
+-- (README "Restricted analysts").  The labels are PostgreSQL's own
+-- (SECURITY LABEL FOR viewstats ...), checked by the library's label
+-- provider; viewstats.access_level() lives in the schema "viewstats" with
+-- the budget functions above.
+-- 'direct' or 'restricted': decided by the login role's label.
+CREATE FUNCTION viewstats.access_level() RETURNS pg_catalog.text
+	AS 'MODULE_PATHNAME', 'viewstats_access_level'
+	LANGUAGE C STABLE PARALLEL SAFE;
+
+-- The gate of the restrictive row security policy the label provider puts
+-- on every personal table: true in a direct session, an error in a
+-- restricted one for any scan the validator did not accept (the planner
+-- hook removes it from the scans it did).  IMMUTABLE on purpose: the planner
+-- folds it while planning, so it costs nothing per row in a direct session
+-- and refuses before any row is read in a restricted one, whatever the
+-- table holds (a per-row qual would only fire on rows that reach it).  Plans
+-- depend on the session's level through plan invalidation (labels.c).
+-- Called by the policy as the querying role, so PUBLIC keeps EXECUTE.
+CREATE FUNCTION @extschema@.viewstats_restricted_gate(pg_catalog.regclass)
+	RETURNS pg_catalog.bool AS 'MODULE_PATHNAME', 'viewstats_restricted_gate'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- The validator's marker on a scan it accepted, carrying the epsilon its
+-- query level spends (dp_count calls whose units fall in one group each,
+-- and the others, spent L times); never meant to run.
+CREATE FUNCTION @extschema@.viewstats_restricted_marker(pg_catalog.float8, pg_catalog.float8)
+	RETURNS pg_catalog.bool AS 'MODULE_PATHNAME', 'viewstats_restricted_marker'
+	LANGUAGE C STABLE STRICT PARALLEL SAFE;
+REVOKE EXECUTE ON FUNCTION @extschema@.viewstats_restricted_marker(pg_catalog.float8, pg_catalog.float8) FROM PUBLIC;

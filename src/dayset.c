@@ -64,7 +64,7 @@ viewstats_dayset_in(PG_FUNCTION_ARGS)
 			break;
 		case DS_ERR_RANGE_ORDER:
 			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 					 errmsg("invalid input syntax for type dayset: \"%s\"", str),
 					 errdetail("The range at character %zu ends before it starts.",
 							   errpos + 1)));
@@ -99,7 +99,8 @@ viewstats_dayset_out(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("dayset too large to print as text"),
-				 errdetail("It has %d runs.", ds->nruns)));
+				 errdetail_plural("It has %d run.", "It has %d runs.",
+								  ds->nruns, ds->nruns)));
 	buf = palloc(bound);
 	ds_format(ds->runs, ds->nruns, buf);
 	PG_RETURN_CSTRING(buf);
@@ -116,15 +117,21 @@ viewstats_dayset_recv(PG_FUNCTION_ARGS)
 	Dayset	   *ds;
 
 	st = ds_wire_check(bytes, len, &n);
+	if (st == DS_ERR_BAD_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid external dayset value"),
+				 errdetail("Its format version is not one this release reads.")));
+	if (st == DS_ERR_DAY_RANGE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid external dayset value"),
+				 errdetail("A day is outside the date range.")));
 	if (st != DS_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid external dayset value"),
-				 errdetail("%s",
-						   st == DS_ERR_BAD_VERSION ? "Unsupported format version." :
-						   st == DS_ERR_DAY_RANGE ? "A day is outside the date range." :
-						   "Malformed header, length or runs (runs must be sorted, "
-						   "disjoint and not adjacent).")));
+				 errdetail("Its header, length or runs are malformed: runs must be sorted, disjoint and not adjacent.")));
 	ds = viewstats_dayset_alloc(n);
 	ds_wire_decode_runs(bytes, ds->runs);
 	msg->cursor = msg->len;
@@ -175,7 +182,10 @@ viewstats_dayset_from_dates(PG_FUNCTION_ARGS)
 
 /*
  * A canonical daterange bound pair as a run.  Returns false for an empty
- * range; unbounded or infinite bounds cannot become days.
+ * range.  An infinite bound that the range excludes ([x,infinity) or
+ * (-infinity,y)) leaves exactly the finite days on its side, so it becomes
+ * the end of the date range; a range that includes an infinity, or is
+ * unbounded (which includes it too), holds a day no dayset can.
  */
 static bool
 range_to_run(TypeCacheEntry *typcache, const RangeType *r, ds_run *run)
@@ -183,27 +193,38 @@ range_to_run(TypeCacheEntry *typcache, const RangeType *r, ds_run *run)
 	RangeBound	lower,
 				upper;
 	bool		empty;
-	DateADT		lo,
+	int64		lo,
 				hi;
 
 	range_deserialize(typcache, r, &lower, &upper, &empty);
 	if (empty)
 		return false;
 	if (lower.infinite || upper.infinite ||
-		DATE_NOT_FINITE(DatumGetDateADT(lower.val)) ||
-		DATE_NOT_FINITE(DatumGetDateADT(upper.val)))
+		(DATE_NOT_FINITE(DatumGetDateADT(lower.val)) && lower.inclusive) ||
+		(DATE_NOT_FINITE(DatumGetDateADT(upper.val)) && upper.inclusive))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("cannot convert an unbounded date range to a dayset")));
-	/* daterange is canonical: [lower, upper) */
-	lo = DatumGetDateADT(lower.val) + (lower.inclusive ? 0 : 1);
-	hi = DatumGetDateADT(upper.val) - (upper.inclusive ? 0 : 1);
+				 errmsg("cannot convert a date range that includes infinity to a dayset"),
+				 errhint("A range bounded by infinity must exclude it, as [2017-12-01,infinity) does.")));
+	/* daterange is canonical: [lower, upper) for finite bounds */
+	if (DATE_IS_NOBEGIN(DatumGetDateADT(lower.val)))
+		lo = DS_MIN_DAY;
+	else if (DATE_IS_NOEND(DatumGetDateADT(lower.val)))
+		return false;			/* (infinity, ...: no finite day */
+	else
+		lo = (int64) DatumGetDateADT(lower.val) + (lower.inclusive ? 0 : 1);
+	if (DATE_IS_NOEND(DatumGetDateADT(upper.val)))
+		hi = DS_MAX_DAY;
+	else if (DATE_IS_NOBEGIN(DatumGetDateADT(upper.val)))
+		return false;			/* ..., -infinity): no finite day */
+	else
+		hi = (int64) DatumGetDateADT(upper.val) - (upper.inclusive ? 0 : 1);
 	if (lo > hi)
 		return false;
-	run->first = viewstats_day_arg(lo);
-	run->last = viewstats_day_arg(hi);
-	if (!ds_day_valid(run->first) || !ds_day_valid(run->last))
+	if (!ds_day_valid(lo) || !ds_day_valid(hi))
 		viewstats_report(DS_ERR_DAY_RANGE);
+	run->first = (int32) lo;
+	run->last = (int32) hi;
 	return true;
 }
 
@@ -268,11 +289,18 @@ viewstats_dayset_to_datemultirange(PG_FUNCTION_ARGS)
 		RangeBound	lower = {0},
 					upper = {0};
 
-		/* the last valid date + 1 is still a valid exclusive upper bound */
 		lower.val = DateADTGetDatum(ds->runs[i].first);
 		lower.inclusive = true;
 		lower.lower = true;
-		upper.val = DateADTGetDatum(ds->runs[i].last + 1);
+
+		/*
+		 * The day after the last valid date is not a date PostgreSQL can
+		 * read back; infinity, excluded, bounds the same finite days.
+		 */
+		if (ds->runs[i].last == DS_MAX_DAY)
+			upper.val = DateADTGetDatum(DATEVAL_NOEND);
+		else
+			upper.val = DateADTGetDatum(ds->runs[i].last + 1);
 		upper.inclusive = false;
 		upper.lower = false;
 #if PG_VERSION_NUM >= 160000

@@ -98,8 +98,17 @@ viewstats_dayset_cmp(PG_FUNCTION_ARGS)
 
 /*
  * Hash the normalized runs.  Equal sets have identical run arrays, so equal
- * values hash alike.  Runs are hashed as native int32s, like int4 arrays.
+ * values hash alike.  The hash is a function of the runs' int32 values, the
+ * same on every byte order, so hash indexes and hash partitions of dayset
+ * columns agree across platforms: hash_bytes (lookup3) takes a key whose
+ * length is a multiple of 4 as 32-bit words, loaded natively (an aligned
+ * load, or bytes assembled in the platform's own order), and native words
+ * are the values.  test/t/017_pinned_values.pl checks both functions
+ * against a model that hashes the values themselves.
  */
+StaticAssertDecl(sizeof(ds_run) == 2 * sizeof(int32),
+				 "a run must be two int32 words with no padding");
+
 Datum
 viewstats_dayset_hash(PG_FUNCTION_ARGS)
 {

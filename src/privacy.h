@@ -58,6 +58,17 @@ extern const ck_ptable *viewstats_ptable(void);
  */
 extern ck_sipkey viewstats_record_key(Oid fn_oid);
 
+/* ---- restricted mode (src/restricted/bound.c) ---- */
+
+/*
+ * May this unit join dp_count's group at hand?  Always in a direct
+ * session; in a restricted one, while the unit is in fewer than
+ * viewstats.max_groups_contributed groups of this call.  *slot is the
+ * call's own (NULL at first); new_group marks a group's first row.
+ */
+extern bool viewstats_restricted_admit(FunctionCallInfo fcinfo, void **slot,
+									   bool new_group, uint64 unit);
+
 /* ---- errors ---- */
 
 /* ereport for a core status that is not CK_OK; never returns */

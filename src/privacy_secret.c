@@ -23,6 +23,13 @@
  * inserted wins and the restored secret replaces the fresh one.  A unique
  * index keeps the table at one row even if triggers are disabled (a
  * data-only restore with --disable-triggers fails instead of guessing).
+ *
+ * A new secret is drawn by the trigger into a row inserted without one, so
+ * it never appears in a statement or a parameter, where auto_explain could
+ * log it.  Logical replication: the one-row index is the replica identity
+ * (a published table needs one for the trigger's DELETE), and the triggers
+ * fire on subscribers too, so a subscriber that receives the secret takes
+ * it; writing a secret into a published table warns.
  */
 #include "privacy.h"
 
@@ -35,6 +42,7 @@
 #include "commands/extension.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
@@ -132,11 +140,19 @@ read_secret(Oid relid, uint8 secret[CK_SECRET_LEN])
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("viewstats has no privacy secret in this database"),
 				 errhint("A superuser can make one with SELECT rotate_privacy_secret().")));
-	if (rows > 1 || !ok)
+	if (rows > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("the viewstats privacy secret table is corrupted"),
-				 errdetail("It holds %d rows; it must hold one 32-byte secret.", rows),
+				 errdetail_plural("It holds %d row, and must hold one.",
+								  "It holds %d rows, and must hold one.",
+								  rows, rows),
+				 errhint("A superuser can replace it with SELECT rotate_privacy_secret().")));
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the viewstats privacy secret table is corrupted"),
+				 errdetail("Its row does not hold a secret of 32 bytes."),
 				 errhint("A superuser can replace it with SELECT rotate_privacy_secret().")));
 }
 
@@ -165,54 +181,123 @@ viewstats_record_key(Oid fn_oid)
 /*
  * rotate_privacy_secret(): a fresh secret.  EXECUTE is revoked from PUBLIC
  * in SQL, and checked again here in case it is granted by mistake.
+ *
+ * The new secret never passes through SQL: the INSERT below names no
+ * value, and the trigger draws the secret into the row it inserts.  A
+ * value passed as a parameter, or written into the statement, would show
+ * in auto_explain's plans (a one-shot plan folds parameters into
+ * constants, which log_verbose prints, and auto_explain logs parameters
+ * from PostgreSQL 16 on) and in error details.
  */
 Datum
 viewstats_rotate_privacy_secret(PG_FUNCTION_ARGS)
 {
-	uint8		secret[CK_SECRET_LEN];
-	bytea	   *val;
 	Oid			relid;
 	char	   *sql;
-	Oid			argtypes[1] = {BYTEAOID};
-	Datum		args[1];
 	int			rc;
 
 	if (!superuser())
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("only a superuser may rotate the viewstats privacy secret")));
+				 errmsg("must be superuser to rotate the viewstats privacy secret")));
 	relid = secret_relid(fcinfo->flinfo->fn_oid);
-	if (!pg_strong_random(secret, sizeof(secret)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("could not generate a random privacy secret")));
-	val = palloc(VARHDRSZ + CK_SECRET_LEN);
-	SET_VARSIZE(val, VARHDRSZ + CK_SECRET_LEN);
-	memcpy(VARDATA(val), secret, CK_SECRET_LEN);
-	explicit_bzero(secret, sizeof(secret));
-	args[0] = PointerGetDatum(val);
 
 	/* the trigger deletes the old row and invalidates every cached key */
-	sql = psprintf("INSERT INTO %s (secret) VALUES ($1)",
+	sql = psprintf("INSERT INTO %s DEFAULT VALUES",
 				   quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 											  get_rel_name(relid)));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	rc = SPI_execute_with_args(sql, 1, argtypes, args, NULL, false, 0);
+	rc = SPI_execute(sql, false, 0);
 	if (rc != SPI_OK_INSERT || SPI_processed != 1)
 		elog(ERROR, "could not store the new privacy secret: %s",
 			 SPI_result_code_string(rc));
 	SPI_finish();
-	explicit_bzero(VARDATA(val), CK_SECRET_LEN);
-	pfree(val);
 	PG_RETURN_VOID();
 }
 
 /*
- * Trigger on privacy_secret.  BEFORE INSERT FOR EACH ROW: delete the rows
- * there, so the row being inserted (a rotation's, or a restore's) is the
- * only one.  Any change (this one, or an UPDATE, DELETE or TRUNCATE by the
- * owner): invalidate the table's relcache entry at commit, which makes
+ * A row being inserted without a secret (rotate_privacy_secret(), or a
+ * superuser's INSERT ... DEFAULT VALUES) gets 256 fresh bits from
+ * pg_strong_random; the value exists only in the row.
+ */
+static HeapTuple
+with_fresh_secret(Relation rel, HeapTuple tuple)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	Datum	   *values = palloc0(sizeof(Datum) * desc->natts);
+	bool	   *nulls = palloc0(sizeof(bool) * desc->natts);
+	bool	   *replace = palloc0(sizeof(bool) * desc->natts);
+	bytea	   *val = palloc(VARHDRSZ + CK_SECRET_LEN);
+	HeapTuple	result;
+
+	if (TupleDescAttr(desc, 0)->atttypid != BYTEAOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the viewstats privacy secret table is corrupted"),
+				 errdetail("Its first column is not of type bytea.")));
+	SET_VARSIZE(val, VARHDRSZ + CK_SECRET_LEN);
+	if (!pg_strong_random(VARDATA(val), CK_SECRET_LEN))
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not generate a random privacy secret")));
+	values[0] = PointerGetDatum(val);
+	replace[0] = true;
+	result = heap_modify_tuple(tuple, desc, values, nulls, replace);
+	explicit_bzero(VARDATA(val), CK_SECRET_LEN);
+	pfree(val);
+	return result;
+}
+
+/*
+ * A warning when the secret table is in a publication: its subscribers (or
+ * a logical decoding client) receive the secret written now.  PostgreSQL
+ * before 19 cannot leave one table out of FOR ALL TABLES, so this is the
+ * one place the extension can say so.  Called connected to SPI.
+ */
+static void
+warn_if_published(Relation rel)
+{
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		args[2];
+	char	   *nspname = get_namespace_name(RelationGetNamespace(rel));
+	char	   *relname = RelationGetRelationName(rel);
+	char	   *table = quote_qualified_identifier(nspname, relname);
+	uint64		n;
+	StringInfoData names;
+
+	args[0] = CStringGetTextDatum(nspname);
+	args[1] = CStringGetTextDatum(relname);
+	if (SPI_execute_with_args("SELECT pg_catalog.quote_ident(pubname::pg_catalog.text) "
+							  "FROM pg_catalog.pg_publication_tables "
+							  "WHERE schemaname::pg_catalog.text OPERATOR(pg_catalog.=) $1 "
+							  "AND tablename::pg_catalog.text OPERATOR(pg_catalog.=) $2 ORDER BY 1",
+							  2, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not look up the publications of the privacy secret");
+	n = SPI_processed;
+	if (n == 0)
+		return;
+	initStringInfo(&names);
+	for (uint64 i = 0; i < n; i++)
+		appendStringInfo(&names, "%s\"%s\"", i == 0 ? "" : ", ",
+						 SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
+	ereport(WARNING,
+			(errcode(ERRCODE_WARNING),
+			 errmsg("the viewstats privacy secret is published"),
+			 errdetail_plural("Publication %s publishes table %s, so its subscribers receive the secret.",
+							  "Publications %s publish table %s, so their subscribers receive the secret.",
+							  n, names.data, table),
+			 errhint("To keep the secret in this database, publish a list of tables, or install viewstats in a schema no publication covers.")));
+}
+
+/*
+ * Trigger on privacy_secret.  BEFORE INSERT FOR EACH ROW: draw a secret for
+ * a row that has none, and delete the rows there, so the row being
+ * inserted (a rotation's, a restore's, or one a subscriber receives) is the
+ * only one.  The table's triggers fire on subscribers too (ENABLE ALWAYS):
+ * a subscriber that receives the secret takes it instead of failing on the
+ * one-row index.  Any change (this one, or an UPDATE, DELETE or TRUNCATE by
+ * the owner): invalidate the table's relcache entry at commit, which makes
  * every backend drop its cached key.
  */
 Datum
@@ -231,16 +316,29 @@ viewstats_privacy_secret_trigger(PG_FUNCTION_ARGS)
 	if (TRIGGER_FIRED_BEFORE(td->tg_event) && TRIGGER_FIRED_FOR_ROW(td->tg_event) &&
 		TRIGGER_FIRED_BY_INSERT(td->tg_event))
 	{
-		char	   *sql = psprintf("DELETE FROM %s",
-								   quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-															  RelationGetRelationName(rel)));
+		HeapTuple	tuple = td->tg_trigtuple;
+		char	   *table = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+													   RelationGetRelationName(rel));
 
+		if (heap_attisnull(tuple, 1, RelationGetDescr(rel)))
+			tuple = with_fresh_secret(rel, tuple);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
-		if (SPI_execute(sql, false, 0) != SPI_OK_DELETE)
+
+		/*
+		 * Delete only when there is something to delete: a table in a
+		 * publication refuses any DELETE until it has a replica identity,
+		 * which the 0.2.0 script, run by every CREATE EXTENSION before the
+		 * 0.3.0 one sets it, does not give.
+		 */
+		if (SPI_execute(psprintf("SELECT FROM %s LIMIT 1", table), true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the old privacy secret");
+		if (SPI_processed > 0 &&
+			SPI_execute(psprintf("DELETE FROM %s", table), false, 0) != SPI_OK_DELETE)
 			elog(ERROR, "could not delete the old privacy secret");
+		warn_if_published(rel);
 		SPI_finish();
-		return PointerGetDatum(td->tg_trigtuple);
+		return PointerGetDatum(tuple);
 	}
 	return PointerGetDatum(NULL);
 }

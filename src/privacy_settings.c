@@ -212,8 +212,10 @@ viewstats_ck_report(ck_status st)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("too many distinct units in one group"),
-					 errdetail("A group may hold at most %llu distinct units.",
-							   (unsigned long long) CK_SET_MAX)));
+					 errdetail_plural("A group may hold at most %llu distinct unit.",
+									  "A group may hold at most %llu distinct units.",
+									  (unsigned long) CK_SET_MAX,
+									  (unsigned long long) CK_SET_MAX)));
 			break;
 		case CK_ERR_BAD_FORMAT:
 			ereport(ERROR,

@@ -4,22 +4,30 @@
  *		and dp_count.
  *
  * All three count DISTINCT privacy units and share one internal state: the
- * set of the units' 64-bit hashes (core ck_unitset) and the per-group
- * parameters (min_group_size, epsilon, delta), which must be the same on
- * every row of a group.  A unit is hashed with its type's extended hash
- * function (the one hash partitioning uses) under a fixed seed, so equal
- * units give equal hashes in every backend and parallel worker; combine is
- * set union, and the serialized state is the sorted array of hashes, so
- * serial and parallel plans, any row order and any rewrite of the query
- * reach the same set, and therefore the same published number.
+ * set of the units' 64-bit hashes (unit_state.c: in memory up to the
+ * budget, in sorted runs on disk past it) and the per-group parameters
+ * (min_group_size, epsilon, delta), which must be the same on every row of
+ * a group.  A unit is hashed from its value (unit_hash.c), so equal units
+ * give equal hashes in every backend and parallel worker, on every platform
+ * and after a dump and restore; combine is set union, and the serialized
+ * state is the sorted array of hashes, so serial and parallel plans, any
+ * row order and any rewrite of the query reach the same set, and therefore
+ * the same published number.
+ *
+ * Called with DISTINCT on its arguments (perturbed_count(DISTINCT viewer)),
+ * an aggregate gets each unit once from PostgreSQL's sort and keeps only a
+ * count and the sum of record keys: the same numbers in constant memory.
  *
  * The state is created on the first row, NULL unit or not, so parameters
  * are checked on every row; NULL units add nothing.  The published value is
  * computed only in the final functions; nothing else leaves the set.
  */
 #include "privacy.h"
+#include "unit_hash.h"
 #include "safe_count_args.h"
+#include "unit_state.h"
 
+#include "nodes/primnodes.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -36,27 +44,18 @@ PG_FUNCTION_INFO_V1(viewstats_suppressed_count_final);
 PG_FUNCTION_INFO_V1(viewstats_perturbed_count_final);
 PG_FUNCTION_INFO_V1(viewstats_dp_count_final);
 
-/*
- * Seed of the unit hash.  Part of the published numbers: changing it
- * changes every cell key, so it is fixed forever.
- */
-#define UNIT_HASH_SEED	UINT64CONST(0x7669657773746174)	/* "viewstat" */
-
 /* The default delta of dp_count(unit, epsilon) */
 #define DP_DEFAULT_DELTA 1e-5
 
-typedef struct UnitState
+/*
+ * Per transition-function call site, in fn_extra: the unit's hasher, and
+ * restricted mode's contribution bound for dp_count.
+ */
+typedef struct CallSite
 {
-	ck_unitset	set;
-	ck_params	p;
-} UnitState;
-
-/* Per call site: the unit type's extended hash function */
-typedef struct UnitHashCache
-{
-	Oid			typid;
-	FmgrInfo	hash;
-} UnitHashCache;
+	UnitHasher *hasher;
+	void	   *bound;
+} CallSite;
 
 static MemoryContext
 agg_context(FunctionCallInfo fcinfo, bool allow_window)
@@ -77,43 +76,29 @@ agg_context(FunctionCallInfo fcinfo, bool allow_window)
 	return aggcxt;
 }
 
-static UnitHashCache *
-unit_hash_cache(FunctionCallInfo fcinfo)
+static CallSite *
+call_site(FunctionCallInfo fcinfo)
 {
-	UnitHashCache *c = fcinfo->flinfo->fn_extra;
-	Oid			typid;
-	TypeCacheEntry *tce;
+	CallSite   *c = fcinfo->flinfo->fn_extra;
 
-	if (c != NULL)
+	if (likely(c != NULL))
 		return c;
-	typid = get_fn_expr_argtype(fcinfo->flinfo, 1);
-	if (!OidIsValid(typid))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("could not determine the type of the privacy unit")));
-	tce = lookup_type_cache(typid, TYPECACHE_HASH_EXTENDED_PROC_FINFO);
-	if (!OidIsValid(tce->hash_extended_proc))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("could not identify an extended hash function for type %s",
-						format_type_be(typid)),
-				 errdetail("Privacy units are counted by their hash."),
-				 errhint("Use a unit of a hashable type, such as the viewer's id, or cast it to text.")));
-	c = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(UnitHashCache));
-	c->typid = typid;
-	fmgr_info_copy(&c->hash, &tce->hash_extended_proc_finfo,
-				   fcinfo->flinfo->fn_mcxt);
+	c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CallSite));
+	c->hasher = viewstats_unit_hasher_new(fcinfo, 1);
 	fcinfo->flinfo->fn_extra = c;
 	return c;
 }
 
-static UnitState *
-state_new(MemoryContext aggcxt)
+/*
+ * Is this call DISTINCT on its arguments?  Then PostgreSQL has sorted the
+ * rows and passes each unit once (a window aggregate has no Aggref).
+ */
+static bool
+called_distinct(FunctionCallInfo fcinfo)
 {
-	UnitState  *st = MemoryContextAllocZero(aggcxt, sizeof(UnitState));
+	Aggref	   *aggref = AggGetAggref(fcinfo);
 
-	ck_set_init(&st->set);
-	return st;
+	return aggref != NULL && aggref->aggdistinct != NIL;
 }
 
 static inline void
@@ -222,12 +207,19 @@ unit_transfn(FunctionCallInfo fcinfo, int threshold_arg, int epsilon_arg,
 			 int delta_arg)
 {
 	MemoryContext aggcxt = agg_context(fcinfo, epsilon_arg < 0);
-	UnitHashCache *hc = unit_hash_cache(fcinfo);
+	CallSite   *site = call_site(fcinfo);
 	UnitState  *st;
+	bool		first = PG_ARGISNULL(0);
 
 	if (PG_ARGISNULL(0) && (threshold_arg >= 0 || epsilon_arg >= 0))
 		check_call(fcinfo, epsilon_arg >= 0, false);
-	st = PG_ARGISNULL(0) ? state_new(aggcxt) : (UnitState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(0))
+	{
+		st = unit_state_new(aggcxt, called_distinct(fcinfo));
+		st->reread = AggCheckCallContext(fcinfo, NULL) == AGG_CONTEXT_WINDOW;
+	}
+	else
+		st = (UnitState *) PG_GETARG_POINTER(0);
 	if (threshold_arg >= 0)
 		set_param(&st->p, CK_PARAM_THRESHOLD,
 				  viewstats_threshold_arg(fcinfo, threshold_arg));
@@ -239,15 +231,16 @@ unit_transfn(FunctionCallInfo fcinfo, int threshold_arg, int epsilon_arg,
 				  viewstats_delta_arg(fcinfo, delta_arg));
 	if (!PG_ARGISNULL(1))
 	{
-		uint64		h = DatumGetUInt64(FunctionCall2Coll(&hc->hash,
-														 PG_GET_COLLATION(),
-														 PG_GETARG_DATUM(1),
-														 UInt64GetDatum(UNIT_HASH_SEED)));
-		MemoryContext old = MemoryContextSwitchTo(aggcxt);
-		ck_status	s = ck_set_add(&st->set, h);
+		uint64		h = viewstats_unit_hash(site->hasher, PG_GETARG_DATUM(1));
 
-		MemoryContextSwitchTo(old);
-		check_status(s);
+		/* dp_count: a unit counts in a bounded number of groups */
+		if (epsilon_arg >= 0 &&
+			!viewstats_restricted_admit(fcinfo, &site->bound, first, h))
+			PG_RETURN_POINTER(st);
+		if (st->distinct)
+			unit_state_add_distinct(st, h, fcinfo->flinfo->fn_oid);
+		else
+			unit_state_add(st, h);
 	}
 	PG_RETURN_POINTER(st);
 }
@@ -282,8 +275,6 @@ viewstats_unit_combine(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt = agg_context(fcinfo, true);
 	UnitState  *dst;
 	UnitState  *src;
-	MemoryContext old;
-	ck_status	s;
 
 	if (PG_ARGISNULL(1))
 	{
@@ -294,57 +285,36 @@ viewstats_unit_combine(PG_FUNCTION_ARGS)
 	src = (UnitState *) PG_GETARG_POINTER(1);
 
 	/*
-	 * A NULL left side: copy the right one into the aggregate context (src
-	 * may be a deserialized state in per-tuple memory).
+	 * A NULL left side: a new state in the aggregate context (src may be a
+	 * deserialized state in per-tuple memory); src's sorted runs are copied
+	 * as they are, never rebuilt into a hash table.
 	 */
-	dst = PG_ARGISNULL(0) ? state_new(aggcxt) : (UnitState *) PG_GETARG_POINTER(0);
+	dst = PG_ARGISNULL(0) ? unit_state_new(aggcxt, false) :
+		(UnitState *) PG_GETARG_POINTER(0);
 	merge_params(&dst->p, &src->p);
-	old = MemoryContextSwitchTo(aggcxt);
-	s = ck_set_union(&dst->set, &src->set);
-	MemoryContextSwitchTo(old);
-	check_status(s);
+	unit_state_combine(dst, src);
 	PG_RETURN_POINTER(dst);
 }
 
 Datum
 viewstats_unit_serialize(PG_FUNCTION_ARGS)
 {
-	UnitState  *st;
-	size_t		size;
-	bytea	   *out;
-
 	agg_context(fcinfo, true);
-	st = (UnitState *) PG_GETARG_POINTER(0);
-	size = ck_state_size(&st->set);
-	if (size > MaxAllocSize - VARHDRSZ)
-		viewstats_ck_report(CK_ERR_TOO_LARGE);
-	out = palloc(VARHDRSZ + size);
-	SET_VARSIZE(out, VARHDRSZ + size);
-	ck_state_write(&st->set, &st->p, (uint8 *) VARDATA(out));
-	PG_RETURN_BYTEA_P(out);
+	PG_RETURN_BYTEA_P(unit_state_serialize((UnitState *) PG_GETARG_POINTER(0)));
 }
 
 /*
  * A short-lived state in the current (per-input-tuple) context, as
- * PostgreSQL's own deserializers do: the combine function copies what it
- * keeps into the aggregate context (ck_set_union copies the larger table
- * whole), so the finalize step does not keep every worker's state until the
- * end of the query.
+ * PostgreSQL's own deserializers do: it only points into the serialized
+ * bytes, and the combine function copies what it keeps into the aggregate
+ * context, so the finalize step does not keep every worker's state until
+ * the end of the query.
  */
 Datum
 viewstats_unit_deserialize(PG_FUNCTION_ARGS)
 {
-	bytea	   *in;
-	UnitState  *st;
-	ck_status	s;
-
 	agg_context(fcinfo, true);
-	in = PG_GETARG_BYTEA_PP(0);
-	st = state_new(CurrentMemoryContext);
-	s = ck_state_read((const uint8 *) VARDATA_ANY(in),
-					  VARSIZE_ANY_EXHDR(in), &st->set, &st->p);
-	check_status(s);
-	PG_RETURN_POINTER(st);
+	PG_RETURN_POINTER(unit_state_deserialize(PG_GETARG_BYTEA_PP(0)));
 }
 
 /* ---- final functions: where a number is published, or not ---- */
@@ -369,7 +339,7 @@ viewstats_suppressed_count_final(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	t = viewstats_threshold((st->p.flags & CK_PARAM_THRESHOLD) != 0,
 							st->p.threshold);
-	n = ck_set_count(&st->set);
+	n = unit_state_count(st);
 	if (n < (uint64) t)
 		PG_RETURN_NULL();
 	PG_RETURN_INT64((int64) n);
@@ -389,15 +359,17 @@ viewstats_perturbed_count_final(PG_FUNCTION_ARGS)
 	uint64		n;
 	uint32		cell_key;
 
+	/* a number that depends on the units' hashes needs stable ones */
+	viewstats_unit_check_stable(fcinfo);
 	if (st == NULL)
 		PG_RETURN_NULL();
 	/* settings are checked even when the count will be suppressed */
 	pt = viewstats_ptable();
-	n = ck_set_count(&st->set);
+	n = unit_state_count(st);
 	if (n < (uint64) t)
 		PG_RETURN_NULL();
-	cell_key = ck_set_cell_key(&st->set,
-							   viewstats_record_key(fcinfo->flinfo->fn_oid));
+	cell_key = unit_state_cell_key(st,
+								   viewstats_record_key(fcinfo->flinfo->fn_oid));
 	PG_RETURN_INT64((int64) n + ck_ptable_lookup(pt, n - (uint64) t, cell_key));
 }
 
@@ -439,12 +411,12 @@ viewstats_dp_count_final(PG_FUNCTION_ARGS)
 	if (tau < viewstats_min_group_size)
 		tau = viewstats_min_group_size;
 	/* a group no unit is in is never released */
-	if (ck_set_count(&st->set) == 0)
+	if (unit_state_count(st) == 0)
 		PG_RETURN_NULL();
 	ck_rng_init(&r, strong_random, NULL);
 	check_status(ck_dlap_sample(&r, &e, &noise));
 	explicit_bzero(&r, sizeof(r));
-	noisy = (int64) ck_set_count(&st->set) + noise;
+	noisy = (int64) unit_state_count(st) + noise;
 	if (noisy < tau)
 		PG_RETURN_NULL();
 	PG_RETURN_INT64(noisy);

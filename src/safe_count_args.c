@@ -180,8 +180,8 @@ aggregate_uses(Oid aggfnoid, Oid fn_oid)
 }
 
 void
-viewstats_call_args(FunctionCallInfo fcinfo, const char *const *names,
-					viewstats_call_args_fn check, void *arg)
+viewstats_for_each_call(FunctionCallInfo fcinfo, const char *aggname,
+						viewstats_call_fn fn, void *arg)
 {
 	Aggref	   *aggref = AggGetAggref(fcinfo);
 
@@ -192,9 +192,9 @@ viewstats_call_args(FunctionCallInfo fcinfo, const char *const *names,
 		if (exprs == NIL)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("could not find the arguments of %s in this plan", names[0]),
+					 errmsg("could not find the arguments of %s in this plan", aggname),
 					 errhint("Disable parallel query for this statement.")));
-		check_one_call(exprs, (PlanState *) fcinfo->context, names, check, arg);
+		fn(exprs, aggref->inputcollid, (PlanState *) fcinfo->context, arg);
 	}
 	else if (fcinfo->context != NULL && IsA(fcinfo->context, WindowAggState))
 	{
@@ -207,7 +207,31 @@ viewstats_call_args(FunctionCallInfo fcinfo, const char *const *names,
 
 			if (wfunc->winagg &&
 				aggregate_uses(wfunc->winfnoid, fcinfo->flinfo->fn_oid))
-				check_one_call(wfunc->args, &ws->ss.ps, names, check, arg);
+				fn(wfunc->args, wfunc->inputcollid, &ws->ss.ps, arg);
 		}
 	}
+}
+
+typedef struct CheckArgs
+{
+	const char *const *names;
+	viewstats_call_args_fn check;
+	void	   *arg;
+} CheckArgs;
+
+static void
+check_args_of_call(List *exprs, Oid inputcollid, PlanState *ps, void *arg)
+{
+	CheckArgs  *c = arg;
+
+	check_one_call(exprs, ps, c->names, c->check, c->arg);
+}
+
+void
+viewstats_call_args(FunctionCallInfo fcinfo, const char *const *names,
+					viewstats_call_args_fn check, void *arg)
+{
+	CheckArgs	c = {names, check, arg};
+
+	viewstats_for_each_call(fcinfo, names[0], check_args_of_call, &c);
 }

@@ -9,6 +9,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "nodes/pg_list.h"
 
 /*
  * Receives one call's arguments in a call frame numbered like the
@@ -27,5 +28,16 @@ typedef void (*viewstats_call_args_fn) (FunctionCallInfo args, int nargs, void *
  */
 extern void viewstats_call_args(FunctionCallInfo fcinfo, const char *const *names,
 								viewstats_call_args_fn check, void *arg);
+
+/*
+ * The same walk, for any use: fn gets each call's aggregated argument
+ * expressions (the unit first), its input collation and the plan node.  In
+ * the finalize step of a partial aggregation they are the partial call's.
+ */
+struct PlanState;
+typedef void (*viewstats_call_fn) (List *exprs, Oid inputcollid,
+								   struct PlanState *ps, void *arg);
+extern void viewstats_for_each_call(FunctionCallInfo fcinfo, const char *aggname,
+									viewstats_call_fn fn, void *arg);
 
 #endif							/* VIEWSTATS_SAFE_COUNT_ARGS_H */

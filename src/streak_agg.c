@@ -28,6 +28,7 @@
 
 #include "datatype/timestamp.h"
 #include "pgtime.h"
+#include "parser/scansup.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/timestamp.h"
@@ -113,15 +114,22 @@ state_add_day(FunctionCallInfo fcinfo, StreakState *st, int32 day)
 	state_add_day_slow(fcinfo, st, day);
 }
 
-static void
-state_finish(StreakState *st, MemoryContext aggcxt)
+/*
+ * The state's set as one normalized run array, the state left untouched:
+ * the final functions are declared READ_ONLY (so PostgreSQL may share a
+ * state between aggregates and finalize a window aggregate's state after
+ * every row), and the serial function runs where the state may be shared
+ * too.  Free *owned (when not NULL) after use; it is in the current context.
+ */
+static const ds_run *
+state_runs(const StreakState *st, int32 *n, ds_run **owned)
 {
-	MemoryContext old = MemoryContextSwitchTo(aggcxt);
-	ds_status	s = ds_builder_finish(&st->b);
+	const ds_run *runs;
+	ds_status	s = ds_builder_view(&st->b, &runs, n, owned);
 
-	MemoryContextSwitchTo(old);
 	if (s != DS_OK)
 		viewstats_report(s);
+	return runs;
 }
 
 /*
@@ -219,28 +227,44 @@ viewstats_streak_date_asof_gap_transfn(PG_FUNCTION_ARGS)
 /* ---- timestamptz on a local calendar ---- */
 
 /*
- * The time zones seen by this call site (a viewing log has a few, row after
- * row in any mix), each with the UTC offset of the last timestamp fully
- * converted in it and the span of Unix seconds [lo, hi) over which that
- * offset holds: from that timestamp up to the zone's next transition, as
- * pg_next_dst_boundary finds it.  Rows come roughly in time order, so nearly
- * every timestamp lands in its zone's span and gets its day from an addition
- * and a division instead of timestamp2tm's calendar conversion.  The span is
- * only trusted when pg_next_dst_boundary agrees with timestamp2tm on the
- * offset at its start, and never for zones with leap seconds (which
- * pg_tz_acceptable rejects): their days always take the full conversion.
+ * A zone argument means what it means to AT TIME ZONE (timestamptz_zone):
+ * first an abbreviation from timezone_abbreviations, either a fixed offset
+ * (PST, and CET even where tzdata also has a zone of that name) or a
+ * dynamic one that follows a zone (VET follows America/Caracas), and only
+ * then a zone name or POSIX specification, as pg_tzset reads them.
+ *
+ * The zones seen by this call site (a viewing log has a few, row after row
+ * in any mix) are cached, each with the UTC offset of the last timestamp
+ * fully converted in it and the span of Unix seconds [lo, hi) over which
+ * that offset holds: from that timestamp up to the zone's next transition,
+ * as pg_next_dst_boundary finds it.  Rows come roughly in time order, so
+ * nearly every timestamp lands in its zone's span and gets its day from an
+ * addition and a floor division instead of timestamp2tm's calendar
+ * conversion.  The span is only trusted when pg_next_dst_boundary agrees
+ * with timestamp2tm on the offset at its start, and never for zones with
+ * leap seconds (which pg_tz_acceptable rejects): their days always take the
+ * full conversion.  A fixed-offset abbreviation has one span, forever; a
+ * dynamic one is resolved on every row, as AT TIME ZONE does.
  */
 #define TZ_SLOTS 32				/* open addressing, cleared when half full */
 
+typedef enum TzKind
+{
+	TZ_KIND_ZONE,				/* a zone: timestamp2tm in it */
+	TZ_KIND_FIXED,				/* a fixed-offset abbreviation */
+	TZ_KIND_DYNAMIC				/* an abbreviation resolved in its zone */
+} TzKind;
+
 typedef struct TzSlot
 {
-	pg_tz	   *tz;				/* NULL: free */
+	pg_tz	   *tz;				/* NULL: free (a fixed offset has a dummy) */
+	TzKind		kind;
 	bool		cacheable;		/* no leap seconds: spans may be used */
 	pg_time_t	lo;				/* offset holds for Unix seconds in [lo, hi) */
 	pg_time_t	hi;
 	long		gmtoff;
 	int			len;
-	char		name[TZ_STRLEN_MAX + 1];
+	char		name[TZ_STRLEN_MAX + 1];	/* as given, NUL-terminated */
 } TzSlot;
 
 typedef struct TzCache
@@ -261,13 +285,38 @@ tz_hash(const char *p, int len)
 		(unsigned char) p[len / 2];
 }
 
+/*
+ * The abbreviation named lowzone (lower case): its type (TZ or DTZ for a
+ * fixed offset, in seconds east in *offset; DYNTZ with its zone in *tzp),
+ * or UNKNOWN_FIELD.
+ */
+static int
+decode_zone_abbrev(char *lowzone, int *offset, pg_tz **tzp)
+{
+#if PG_VERSION_NUM >= 160000
+	int			ftype;
+	int			dterr;
+	DateTimeErrorExtra extra;
+
+	dterr = DecodeTimezoneAbbrev(0, lowzone, &ftype, offset, tzp, &extra);
+	if (dterr)
+		DateTimeParseError(dterr, &extra, NULL, NULL, NULL);
+	return ftype;
+#else
+	return DecodeTimezoneAbbrev(0, lowzone, offset, tzp);
+#endif
+}
+
 static pg_noinline TzSlot *
 tz_slot_new(TzCache *cache, text *tzname)
 {
 	int			len = VARSIZE_ANY_EXHDR(tzname);
 	const char *p = VARDATA_ANY(tzname);
 	char		buf[TZ_STRLEN_MAX + 1];
-	pg_tz	   *tz;
+	char	   *lowzone;
+	int			type;
+	int			offset = 0;
+	pg_tz	   *tz = NULL;
 	TzSlot	   *z;
 	uint32		h;
 
@@ -275,18 +324,27 @@ tz_slot_new(TzCache *cache, text *tzname)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("time zone name too long"),
-				 errdetail("Time zone names have at most %d bytes.", TZ_STRLEN_MAX)));
+				 errdetail_plural("Time zone names have at most %d byte.",
+								  "Time zone names have at most %d bytes.",
+								  TZ_STRLEN_MAX, TZ_STRLEN_MAX)));
 	text_to_cstring_buffer(tzname, buf, sizeof(buf));
 	if (len == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("time zone \"%s\" not recognized", buf)));
-	tz = pg_tzset(buf);
-	if (tz == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("time zone \"%s\" not recognized", buf),
-				 errhint("Use an IANA time zone name such as \"Europe/London\".")));
+	/* the order of timestamptz_zone (DecodeTimezoneName from 16 on) */
+	lowzone = downcase_truncate_identifier(buf, len, false);
+	type = decode_zone_abbrev(lowzone, &offset, &tz);
+	pfree(lowzone);
+	if (type != TZ && type != DTZ && type != DYNTZ)
+	{
+		tz = pg_tzset(buf);
+		if (tz == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("time zone \"%s\" not recognized", buf),
+					 errhint("Use an IANA time zone name such as \"Europe/London\".")));
+	}
 	if (cache->used >= TZ_SLOTS / 2)
 	{
 		memset(cache, 0, sizeof(*cache));
@@ -294,11 +352,26 @@ tz_slot_new(TzCache *cache, text *tzname)
 	h = tz_hash(p, len);
 	for (z = &cache->slot[h % TZ_SLOTS]; z->tz != NULL;)
 		z = &cache->slot[++h % TZ_SLOTS];
-	z->tz = tz;
-	z->cacheable = pg_tz_acceptable(tz);
 	z->lo = 1;					/* empty span */
 	z->hi = 0;
+	if (type == TZ || type == DTZ)
+	{
+		/* one offset for all time; session_timezone only marks the slot */
+		z->kind = TZ_KIND_FIXED;
+		z->tz = session_timezone;
+		z->cacheable = true;
+		z->gmtoff = offset;
+		z->lo = PG_INT64_MIN;
+		z->hi = PG_INT64_MAX;
+	}
+	else
+	{
+		z->kind = (type == DYNTZ) ? TZ_KIND_DYNAMIC : TZ_KIND_ZONE;
+		z->tz = tz;
+		z->cacheable = (type != DYNTZ) && pg_tz_acceptable(tz);
+	}
 	memcpy(z->name, p, len);
+	z->name[len] = '\0';
 	z->len = len;
 	cache->used++;
 	return z;
@@ -347,7 +420,7 @@ checked_day(int64 day)
 	return (int32) day;
 }
 
-/* The full conversion; it also renews the zone's span. */
+/* The full conversion; for a zone it also renews the span. */
 static pg_noinline int32
 local_day_slow(TimestampTz ts, pg_time_t secs, TzSlot *z)
 {
@@ -355,6 +428,15 @@ local_day_slow(TimestampTz ts, pg_time_t secs, TzSlot *z)
 	fsec_t		fsec;
 	int			tzoff;
 
+	if (z->kind == TZ_KIND_DYNAMIC)
+	{
+		/* as timestamptz_zone: the abbreviation's offset at this instant */
+		int			isdst;
+
+		tzoff = DetermineTimeZoneAbbrevOffsetTS(ts, z->name, z->tz, &isdst);
+		return checked_day(floor_div(ts - (int64) tzoff * USECS_PER_SEC,
+									 USECS_PER_DAY));
+	}
 	if (timestamp2tm(ts, &tzoff, &tm, &fsec, NULL, z->tz) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
@@ -513,16 +595,22 @@ viewstats_streak_combine(PG_FUNCTION_ARGS)
 Datum
 viewstats_streak_serialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = agg_context(fcinfo);
-	StreakState *st = (StreakState *) PG_GETARG_POINTER(0);
+	StreakState *st;
+	const ds_run *runs;
+	ds_run	   *owned;
+	int32		n;
 	size_t		size;
 	bytea	   *out;
 
-	state_finish(st, aggcxt);
-	size = ds_state_size(st->b.nruns);
+	agg_context(fcinfo);
+	st = (StreakState *) PG_GETARG_POINTER(0);
+	runs = state_runs(st, &n, &owned);
+	size = ds_state_size(n);
 	out = palloc(VARHDRSZ + size);
 	SET_VARSIZE(out, VARHDRSZ + size);
-	ds_state_encode(&st->p, st->b.runs, st->b.nruns, (uint8_t *) VARDATA(out));
+	ds_state_encode(&st->p, runs, n, (uint8_t *) VARDATA(out));
+	if (owned)
+		pfree(owned);
 	PG_RETURN_BYTEA_P(out);
 }
 
@@ -561,51 +649,83 @@ viewstats_streak_deserialize(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-/* ---- Final functions ---- */
+/* ---- Final functions: they read the state and never change it ---- */
 
 static inline StreakState *
 final_state(FunctionCallInfo fcinfo)
 {
-	MemoryContext aggcxt = agg_context(fcinfo);
-	StreakState *st;
-
+	agg_context(fcinfo);
 	if (PG_ARGISNULL(0))
 		return NULL;
-	st = (StreakState *) PG_GETARG_POINTER(0);
-	state_finish(st, aggcxt);
-	return st;
+	return (StreakState *) PG_GETARG_POINTER(0);
 }
 
 Datum
 viewstats_dayset_agg_final(PG_FUNCTION_ARGS)
 {
 	StreakState *st = final_state(fcinfo);
+	const ds_run *runs;
+	ds_run	   *owned;
+	int32		n;
+	Dayset	   *ds;
 
 	if (st == NULL)
 		PG_RETURN_NULL();
-	PG_RETURN_DAYSET_P(viewstats_dayset_from_runs(st->b.runs, st->b.nruns));
+	if (st->b.npending == 0)
+	{
+		/* the runs, then the tail: copied straight into the result */
+		ds = viewstats_dayset_alloc(st->b.nruns + (st->b.has_tail ? 1 : 0));
+		if (st->b.nruns > 0)
+			memcpy(ds->runs, st->b.runs, (Size) st->b.nruns * sizeof(ds_run));
+		if (st->b.has_tail)
+			ds->runs[st->b.nruns] = st->b.tail;
+		PG_RETURN_DAYSET_P(ds);
+	}
+	runs = state_runs(st, &n, &owned);
+	ds = viewstats_dayset_from_runs(runs, n);
+	if (owned)
+		pfree(owned);
+	PG_RETURN_DAYSET_P(ds);
+}
+
+static inline int32
+state_max_gap(const StreakState *st)
+{
+	return (st->p.flags & DS_STATE_HAS_MAX_GAP) ? st->p.max_gap : 0;
 }
 
 Datum
 viewstats_longest_streak_final(PG_FUNCTION_ARGS)
 {
 	StreakState *st = final_state(fcinfo);
+	const ds_run *runs;
+	ds_run	   *owned;
+	int32		n;
+	int32		result;
 
 	if (st == NULL)
 		PG_RETURN_NULL();
-	PG_RETURN_INT32(ds_longest_streak(st->b.runs, st->b.nruns,
-									  (st->p.flags & DS_STATE_HAS_MAX_GAP) ?
-									  st->p.max_gap : 0));
+	runs = state_runs(st, &n, &owned);
+	result = ds_longest_streak(runs, n, state_max_gap(st));
+	if (owned)
+		pfree(owned);
+	PG_RETURN_INT32(result);
 }
 
 Datum
 viewstats_current_streak_final(PG_FUNCTION_ARGS)
 {
 	StreakState *st = final_state(fcinfo);
+	const ds_run *runs;
+	ds_run	   *owned;
+	int32		n;
+	int32		result;
 
 	if (st == NULL || !(st->p.flags & DS_STATE_HAS_AS_OF))
 		PG_RETURN_NULL();
-	PG_RETURN_INT32(ds_current_streak(st->b.runs, st->b.nruns, st->p.as_of,
-									  (st->p.flags & DS_STATE_HAS_MAX_GAP) ?
-									  st->p.max_gap : 0));
+	runs = state_runs(st, &n, &owned);
+	result = ds_current_streak(runs, n, st->p.as_of, state_max_gap(st));
+	if (owned)
+		pfree(owned);
+	PG_RETURN_INT32(result);
 }

@@ -7,8 +7,11 @@
  * streak is carried forward in partition-local memory: one compare per row.
  * Correctness needs the days to arrive in ascending order; a decreasing day
  * raises an error, and so does a window whose ordering makes rows of
- * different days peers (no ORDER BY, or one coarser than the day), which is
- * checked once per partition.  Rows on the same day get the same values.
+ * different days peers (no ORDER BY, or one coarser than the day).  That is
+ * checked at every change of day, never once per partition: the order of
+ * peers is arbitrary, so only a check of each pair of neighbouring days
+ * gives the same verdict whatever order the peers come in.  Rows on the
+ * same day get the same values.
  * NULL days get NULL and leave the streak untouched.
  */
 #include "viewstats.h"
@@ -22,7 +25,6 @@ PG_FUNCTION_INFO_V1(viewstats_streak_number);
 typedef struct StreakWinState
 {
 	bool		started;		/* a non-NULL day has been seen */
-	bool		order_checked;	/* peer check done for this partition */
 	int32		max_gap;
 	int32		prev_day;		/* day of the last non-NULL row */
 	int64		prev_pos;		/* its position in the partition */
@@ -96,15 +98,9 @@ streak_window(FunctionCallInfo fcinfo, StreakWhat what)
 					 errmsg("max_gap must be the same for every row of a partition")));
 		if (d != s->prev_day)
 		{
-			if (d < s->prev_day)
+			/* different days as peers: the window is not ordered by day */
+			if (d < s->prev_day || WinRowsArePeers(winobj, s->prev_pos, pos))
 				order_error(what);
-			if (!s->order_checked)
-			{
-				/* different days as peers: the window is not ordered by day */
-				if (WinRowsArePeers(winobj, s->prev_pos, pos))
-					order_error(what);
-				s->order_checked = true;
-			}
 			if ((int64) d - s->prev_day - 1 <= s->max_gap)
 				s->length++;
 			else

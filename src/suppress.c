@@ -68,8 +68,10 @@ decide_partition(WindowObject winobj, CellsState *s, bool has_arg)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("suppress_cells partition too large"),
-				 errdetail("A partition may hold at most %zu rows.",
-						   (size_t) (MaxAllocSize / sizeof(int64)))));
+				 errdetail_plural("A partition may hold at most %zu row.",
+								  "A partition may hold at most %zu rows.",
+								  (unsigned long) (MaxAllocSize / sizeof(int64)),
+								  (size_t) (MaxAllocSize / sizeof(int64)))));
 	s->hide = MemoryContextAllocZero(partcxt, Max(m, 1) * sizeof(bool));
 	n = palloc(Max(m, 1) * sizeof(int64));
 	unknown = palloc(Max(m, 1) * sizeof(bool));

@@ -5,7 +5,9 @@
  */
 #include "viewstats.h"
 
+#include "tcop/tcopprot.h"
 #include "privacy.h"
+#include "restricted/restricted.h"
 #include "utils/datetime.h"
 
 PG_MODULE_MAGIC;
@@ -40,6 +42,14 @@ _PG_init(void)
 {
 	/* The core allocates in CurrentMemoryContext; callers pick the context */
 	ds_set_allocator(vs_palloc, vs_repalloc, vs_pfree);
+	/*
+	 * session_preload_libraries and shared_preload_libraries load us before
+	 * any query; a function call or LOAD while one runs.  Restricted mode
+	 * needs the hooks from the session's first query on.
+	 */
+	vs_loaded_at_start = debug_query_string == NULL;
+	/* restricted mode defines its setting before the prefix is reserved */
+	vs_hooks_init();
 	viewstats_define_gucs();
 }
 
@@ -58,8 +68,9 @@ viewstats_dayset_check(Dayset *ds)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid stored dayset value"),
-				 errdetail("Header version %d, %d runs in %zu bytes.",
-						   ds->version, ds->nruns, (size_t) size)));
+				 errdetail_plural("Its header gives version %d and %d run in %zu bytes.",
+								  "Its header gives version %d and %d runs in %zu bytes.",
+								  ds->nruns, ds->version, ds->nruns, (size_t) size)));
 	return ds;
 }
 
@@ -105,8 +116,9 @@ viewstats_report(ds_status st)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("dayset too large"),
-					 errdetail("A dayset holds at most %d runs.",
-							   (int) DS_MAX_RUNS)));
+					 errdetail_plural("A dayset holds at most %d run.",
+									  "A dayset holds at most %d runs.",
+									  (unsigned long) DS_MAX_RUNS, (int) DS_MAX_RUNS)));
 			break;
 		case DS_ERR_DAY_RANGE:
 			ereport(ERROR,

@@ -63,6 +63,28 @@ extern ck_sipkey ck_derive_key(const uint8_t secret[CK_SECRET_LEN],
 /* A unit's record key: the low 32 bits of SipHash of its 64-bit hash. */
 extern uint32_t ck_record_key(ck_sipkey key, uint64_t unit_hash);
 
+/*
+ * The stable hash of a privacy unit that is not an integer: SipHash-2-4,
+ * keyed by the 16 ASCII bytes "viewstats/unit/" and a letter naming the
+ * unit's family (CK_UNIT_*), over a canonical encoding of the value that no
+ * platform, release or OID changes.  Part of the published numbers: fixed
+ * forever, as the integer units' seed is.
+ */
+#define CK_UNIT_TEXT	't'		/* UTF-8 bytes (text, varchar, char, enum labels) */
+#define CK_UNIT_UUID	'u'		/* the 16 bytes */
+#define CK_UNIT_BYTEA	'b'		/* the bytes */
+#define CK_UNIT_NUMERIC	'n'		/* ASCII decimal, no trailing fractional zeros */
+#define CK_UNIT_FLOAT	'f'		/* see ck_unit_hash_float8 */
+
+extern uint64_t ck_unit_hash(char family, const void *data, size_t len);
+
+/*
+ * A float4 or float8 unit: its value as a float8, -0 as 0 and every NaN as
+ * the one NaN 0x7ff8000000000000 (the type's equality says so), in 8
+ * big-endian bytes.
+ */
+extern uint64_t ck_unit_hash_float8(double x);
+
 /* ---- The set of distinct units ---- */
 
 /*

@@ -1,7 +1,8 @@
 /*
  * ck_siphash.c
  *		SipHash-2-4 (Aumasson and Bernstein, 2012), the keys derived from the
- *		database's secret, and units' record keys.
+ *		database's secret, units' record keys, and the stable hashes of
+ *		units that are not integers.
  *
  * SipHash is a pseudorandom function keyed by 128 bits: without the key,
  * its outputs cannot be told from random, so a record key reveals nothing
@@ -111,4 +112,33 @@ ck_record_key(ck_sipkey key, uint64_t unit_hash)
 	for (i = 0; i < 8; i++)
 		msg[i] = (uint8_t) (unit_hash >> (8 * i));
 	return (uint32_t) ck_siphash24(key, msg, sizeof(msg));
+}
+
+uint64_t
+ck_unit_hash(char family, const void *data, size_t len)
+{
+	uint8_t		key[16] = "viewstats/unit/";
+
+	key[15] = (uint8_t) family;
+	return ck_siphash24(ck_sipkey_from_bytes(key), data, len);
+}
+
+uint64_t
+ck_unit_hash_float8(double x)
+{
+	uint64_t	bits;
+	uint8_t		msg[8];
+	int			i;
+
+	if (x != x)
+		bits = UINT64_C(0x7ff8000000000000);
+	else
+	{
+		if (x == 0.0)
+			x = 0.0;			/* -0 is 0 */
+		memcpy(&bits, &x, sizeof(bits));
+	}
+	for (i = 0; i < 8; i++)
+		msg[i] = (uint8_t) (bits >> (56 - 8 * i));
+	return ck_unit_hash(CK_UNIT_FLOAT, msg, sizeof(msg));
 }

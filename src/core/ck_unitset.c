@@ -11,6 +11,7 @@
  * values so equal sets always give equal bytes.
  */
 #include "ck_core.h"
+#include "ck_runs.h"
 
 #include "dayset_core.h"
 
@@ -108,6 +109,45 @@ ck_set_add(ck_unitset *s, uint64_t h)
 	if (insert_slot(s->slots, s->log2cap, h))
 		s->used++;
 	return CK_OK;
+}
+
+ck_status
+ck_set_sorted(ck_unitset *s, const uint64_t **vals, uint64_t *n)
+{
+	uint64_t	i,
+				k = 0;
+
+	if (s->slots == NULL && s->has_zero)
+	{
+		ck_status	st = reserve(s, 1);
+
+		if (st != CK_OK)
+			return st;
+	}
+	/* compact in place: k <= i throughout */
+	for (i = 0; i < s->cap; i++)
+		if (s->slots[i] != 0)
+			s->slots[k++] = s->slots[i];
+	ck_sort_u64(s->slots, (size_t) k);
+	/* 0 sorts first; the table is at most 3/4 full, so it has room */
+	if (s->has_zero)
+	{
+		memmove(s->slots + 1, s->slots, (size_t) k * sizeof(uint64_t));
+		s->slots[0] = 0;
+		k++;
+	}
+	*vals = s->slots;
+	*n = k;
+	return CK_OK;
+}
+
+void
+ck_set_clear(ck_unitset *s)
+{
+	if (s->slots != NULL)
+		memset(s->slots, 0, (size_t) s->cap * sizeof(uint64_t));
+	s->used = 0;
+	s->has_zero = false;
 }
 
 /* Add every unit of src to dst, one insert each. */
@@ -241,15 +281,9 @@ ck_state_size(const ck_unitset *s)
 	return CK_STATE_HDRSZ + (size_t) ck_set_count(s) * 8;
 }
 
-/* out has ck_state_size(s) bytes */
 void
-ck_state_write(const ck_unitset *s, const ck_params *p, uint8_t *out)
+ck_state_write_header(const ck_params *p, uint64_t n, uint8_t *out)
 {
-	uint64_t	n = ck_set_count(s);
-	uint8_t    *vals = out + CK_STATE_HDRSZ;
-	uint64_t	i,
-				k = 0;
-
 	memset(out, 0, CK_STATE_HDRSZ);
 	out[0] = CK_STATE_VERSION;
 	out[1] = p->flags & CK_PARAM_ALL;
@@ -260,6 +294,18 @@ ck_state_write(const ck_unitset *s, const ck_params *p, uint8_t *out)
 	if (p->flags & CK_PARAM_DELTA)
 		put_le(out + 16, double_bits(p->delta), 8);
 	put_le(out + 24, n, 8);
+}
+
+/* out has ck_state_size(s) bytes */
+void
+ck_state_write(const ck_unitset *s, const ck_params *p, uint8_t *out)
+{
+	uint64_t	n = ck_set_count(s);
+	uint8_t    *vals = out + CK_STATE_HDRSZ;
+	uint64_t	i,
+				k = 0;
+
+	ck_state_write_header(p, n, out);
 
 	/* native words first, sorted in place, then re-encoded little-endian */
 	if (s->has_zero)
@@ -283,12 +329,11 @@ ck_state_write(const ck_unitset *s, const ck_params *p, uint8_t *out)
 }
 
 ck_status
-ck_state_read(const uint8_t *in, size_t len, ck_unitset *s, ck_params *p)
+ck_state_check(const uint8_t *in, size_t len, ck_params *p,
+			   const uint8_t **vals, uint64_t *n)
 {
-	uint64_t	n,
-				i,
+	uint64_t	i,
 				prev = 0;
-	ck_status	st;
 
 	if (len < CK_STATE_HDRSZ)
 		return CK_ERR_BAD_FORMAT;
@@ -310,9 +355,35 @@ ck_state_read(const uint8_t *in, size_t len, ck_unitset *s, ck_params *p)
 	if (!(p->flags & CK_PARAM_DELTA) ? get_le(in + 16, 8) != 0 :
 		ck_delta_check(p->delta) != CK_OK)
 		return CK_ERR_BAD_FORMAT;
-	n = get_le(in + 24, 8);
-	if (n > CK_SET_MAX || len != CK_STATE_HDRSZ + n * 8)
+	*n = get_le(in + 24, 8);
+	if (*n > (len - CK_STATE_HDRSZ) / 8 || len != CK_STATE_HDRSZ + *n * 8)
 		return CK_ERR_BAD_FORMAT;
+	*vals = in + CK_STATE_HDRSZ;
+	for (i = 0; i < *n; i++)
+	{
+		uint64_t	v = get_le(*vals + 8 * i, 8);
+
+		/* strictly increasing: sorted and no value twice */
+		if (i > 0 && v <= prev)
+			return CK_ERR_BAD_FORMAT;
+		prev = v;
+	}
+	return CK_OK;
+}
+
+ck_status
+ck_state_read(const uint8_t *in, size_t len, ck_unitset *s, ck_params *p)
+{
+	const uint8_t *vals;
+	uint64_t	n,
+				i;
+	ck_status	st;
+
+	st = ck_state_check(in, len, p, &vals, &n);
+	if (st != CK_OK)
+		return st;
+	if (n > CK_SET_MAX)
+		return CK_ERR_TOO_LARGE;
 	if (n > 0)
 	{
 		st = reserve(s, n);
@@ -321,16 +392,7 @@ ck_state_read(const uint8_t *in, size_t len, ck_unitset *s, ck_params *p)
 	}
 	for (i = 0; i < n; i++)
 	{
-		uint64_t	v = get_le(in + CK_STATE_HDRSZ + 8 * i, 8);
-
-		/* strictly increasing: sorted and no value twice */
-		if (i > 0 && v <= prev)
-		{
-			ck_set_free(s);
-			return CK_ERR_BAD_FORMAT;
-		}
-		prev = v;
-		st = ck_set_add(s, v);
+		st = ck_set_add(s, get_le(vals + 8 * i, 8));
 		if (st != CK_OK)
 		{
 			ck_set_free(s);

@@ -475,26 +475,42 @@ ds_builder_add_raw_runs(ds_builder *b, const ds_run *runs, int32_t n)
 	return merge_owned_runs(b, tmp, n, false);
 }
 
+/*
+ * The builder's whole set as one new run array, unmerged: its runs, its
+ * tail, then its pending days as runs of one day (sorted only when there
+ * are none of those).  Each part is at most DS_MAX_RUNS, so the count fits.
+ */
+static ds_run *
+builder_parts(const ds_builder *b, int32_t *n)
+{
+	int64_t		m = (int64_t) b->nruns + (b->has_tail ? 1 : 0) + b->npending;
+	ds_run	   *tmp = ds_alloc((size_t) m * sizeof(ds_run));
+	int32_t		k;
+
+	if (tmp == NULL)
+		return NULL;
+	if (b->nruns > 0)
+		memcpy(tmp, b->runs, (size_t) b->nruns * sizeof(ds_run));
+	k = b->nruns;
+	if (b->has_tail)
+		tmp[k++] = b->tail;
+	for (int32_t i = 0; i < b->npending; i++, k++)
+		tmp[k].first = tmp[k].last = b->pending[i];
+	*n = k;
+	return tmp;
+}
+
 ds_status
 ds_builder_add_builder(ds_builder *b, const ds_builder *src)
 {
-	int64_t		n = (int64_t) src->nruns + (src->has_tail ? 1 : 0) + src->npending;
 	ds_run	   *tmp;
 	int32_t		k;
 
 	if (!src->has_tail && src->npending == 0)
 		return merge_into_compacting(b, src->runs, src->nruns);
-	/* src's whole set as one run array (its parts are each at most the cap) */
-	tmp = ds_alloc((size_t) n * sizeof(ds_run));
+	tmp = builder_parts(src, &k);
 	if (tmp == NULL)
 		return DS_ERR_NOMEM;
-	if (src->nruns > 0)
-		memcpy(tmp, src->runs, (size_t) src->nruns * sizeof(ds_run));
-	k = src->nruns;
-	if (src->has_tail)
-		tmp[k++] = src->tail;
-	for (int32_t i = 0; i < src->npending; i++, k++)
-		tmp[k].first = tmp[k].last = src->pending[i];
 	/* runs and tail are in order; loose days need a sort */
 	return merge_owned_runs(b, tmp, k, src->npending == 0);
 }
@@ -508,6 +524,40 @@ ds_builder_finish(ds_builder *b)
 	if (st != DS_OK)
 		return st;
 	return flush_tail(b);
+}
+
+ds_status
+ds_builder_view(const ds_builder *b, const ds_run **runs, int32_t *n,
+				ds_run **owned)
+{
+	ds_run	   *tmp;
+	int32_t		k;
+
+	*owned = NULL;
+	if (b->npending == 0 && (!b->has_tail || b->nruns == 0))
+	{
+		*runs = b->has_tail ? &b->tail : b->runs;
+		*n = b->has_tail ? 1 : b->nruns;
+		return DS_OK;
+	}
+	tmp = builder_parts(b, &k);
+	if (tmp == NULL)
+		return DS_ERR_NOMEM;
+	if (b->npending > 0)
+	{
+		/* loose days need a sort; runs and tail are already in order */
+		qsort(tmp, (size_t) k, sizeof(ds_run), cmp_run_first);
+		k = coalesce_sorted(tmp, k);
+	}
+	if (k > DS_MAX_RUNS)
+	{
+		ds_free(tmp);
+		return DS_ERR_TOO_LARGE;
+	}
+	*runs = tmp;
+	*n = k;
+	*owned = tmp;
+	return DS_OK;
 }
 
 /* ---- Set algebra ---- */

@@ -179,6 +179,17 @@ extern ds_status ds_builder_add_raw_runs(ds_builder *b, const ds_run *runs,
 /* Merge the pending days; afterwards runs[0..nruns) is the whole set. */
 extern ds_status ds_builder_finish(ds_builder *b);
 
+/*
+ * The whole set as a normalized run array, without changing the builder
+ * (aggregate final functions, which PostgreSQL may call more than once on
+ * one state, or on a state other aggregates share).  *runs points into the
+ * builder when the set is already one array (or only the tail); otherwise
+ * into a new array, also returned in *owned for the caller to ds_free
+ * (NULL when nothing was allocated).
+ */
+extern ds_status ds_builder_view(const ds_builder *b, const ds_run **runs,
+								 int32_t *n, ds_run **owned);
+
 /* ---- Set algebra on normalized arrays ---- */
 
 /*

@@ -48,9 +48,10 @@ class Session:
 
     ERROR = re.compile(r"^(psql:\S*: )?(ERROR|FATAL|PANIC):")
 
-    def __init__(self):
+    def __init__(self, user=None):
         self.p = subprocess.Popen(
-            ["psql", "-X", "-q", "-A", "-t", "-F", "\x1f", "-v", "ON_ERROR_STOP=0"],
+            ["psql", "-X", "-q", "-A", "-t", "-F", "\x1f", "-v", "ON_ERROR_STOP=0"]
+            + (["-U", user] if user else []),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, bufsize=1)
         self.n = 0
@@ -585,6 +586,135 @@ class Bench:
         self.table(["query", "plan", "hash MB", f"hash MB per million {''}groups/units",
                     "RSS growth MB", "RSS MB per million"], rows)
 
+    # -- scale: the safe counts past their memory budget
+    def scale_run(self, sql, settings):
+        """sql once in a fresh backend: elapsed and CPU time, the growth of
+        the backend's peak RSS, the temporary bytes written, the answer."""
+        s = Session()
+        s.set(settings)
+        stat = "SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()"
+        s.run("SELECT pg_stat_force_next_flush()")
+        tb0 = int(s.value(stat))
+        s.run("SELECT pg_stat_force_next_flush()")
+        base = rss_kb(s.pid, "VmRSS")
+        can = reset_peak_rss(s.pid)
+        c0 = cpu_ns(s.pid)
+        t0 = time.perf_counter()
+        answer = s.rows(sql)
+        ms = (time.perf_counter() - t0) * 1000
+        c1 = cpu_ns(s.pid)
+        peak = rss_kb(s.pid, "VmHWM") if can else None
+        tb1 = int(s.value(stat))
+        s.close()
+        return {"ms": ms, "cpu_ms": (c1 - c0) / 1e6 if c0 is not None and c1 is not None else None,
+                "rss_growth_kb": (peak - base) if peak is not None and base is not None else None,
+                "temp_bytes": tb1 - tb0, "answer": answer}
+
+    def section_scale(self):
+        a = self.args
+        units = a.scale_units
+        settings = {"work_mem": "'64MB'", "hash_mem_multiplier": 2,
+                    "max_parallel_workers_per_gather": 0, "jit": "off"}
+        self.say("## Scale")
+        self.say()
+        self.say(f"One group of {units:,} distinct units from `generate_series` (bigint), "
+                 "`work_mem = 64MB`, `hash_mem_multiplier = 2` (PostgreSQL's default), serial; "
+                 "each query once, in a fresh backend.  RSS is the growth of the backend's "
+                 "peak resident set during the query; temp bytes are what pg_stat_database "
+                 "counted (the `generate_series` tuplestore included: see the count(*) row).")
+        self.say()
+        gs = f"generate_series(1::bigint, {units}::bigint) u"
+        queries = [("floor", "count(*)", f"SELECT count(*) FROM {gs}"),
+                   ("distinct", "count(DISTINCT u)", f"SELECT count(DISTINCT u) FROM {gs}"),
+                   ("suppressed", "suppressed_count(u)", f"SELECT suppressed_count(u) FROM {gs}"),
+                   ("perturbed", "perturbed_count(u)", f"SELECT perturbed_count(u) FROM {gs}"),
+                   ("perturbed_distinct", "perturbed_count(DISTINCT u)",
+                    f"SELECT perturbed_count(DISTINCT u) FROM {gs}")]
+        res = {}
+        load0 = loadavg()
+        for key, label, sql in queries:
+            res[key] = self.scale_run(sql, settings)
+            res[key]["label"] = label
+            res[key]["load1"] = loadavg()
+        ans = {k: int(r["answer"][0][0]) for k, r in res.items()}
+        self.checks.append(("scale: count(DISTINCT) and suppressed_count equal the units",
+                            ans["distinct"] == units and ans["suppressed"] == units,
+                            f"{ans['distinct']} and {ans['suppressed']} for {units}"))
+        self.checks.append(("scale: perturbed_count(DISTINCT u) equals perturbed_count(u), within 2",
+                            ans["perturbed"] == ans["perturbed_distinct"] and
+                            abs(ans["perturbed"] - units) <= 2,
+                            f"{ans['perturbed']} and {ans['perturbed_distinct']} for {units}"))
+        ref = res["distinct"]["ms"]
+        limit_kb = 2 * 64 * 1024 + 200 * 1024
+        rows = []
+        for key, label, _ in queries:
+            r = res[key]
+            rows.append([f"`{label}`", f"{r['ms']:,.0f}", f"{r['cpu_ms']:,.0f}" if r["cpu_ms"] else "n/a",
+                         f"{r['ms'] / ref:.2f}x",
+                         f"{r['rss_growth_kb'] / 1024:.0f}" if r["rss_growth_kb"] is not None else "n/a",
+                         f"{r['temp_bytes'] / 2**20:,.0f}", r["load1"]])
+        self.table(["query", "ms", "CPU ms", "ratio to count(DISTINCT)", "RSS growth MB",
+                    "temp MB", "load"], rows)
+        for key in ("perturbed", "perturbed_distinct"):
+            r = res[key]
+            cref = res["distinct"]["cpu_ms"]
+            self.targets.append(("scale", f"`{r['label']}` over {units:,} units within 1.2x count(DISTINCT)",
+                                 f"{r['ms'] / ref:.3f}x",
+                                 f"{r['cpu_ms'] / cref:.3f}x" if r["cpu_ms"] and cref else "",
+                                 "1.2x",
+                                 "met" if r["ms"] <= 1.2 * ref else "MISSED"))
+            g = r["rss_growth_kb"]
+            self.targets.append(("scale", f"`{r['label']}` peak RSS growth under 2 x work_mem + 200 MB",
+                                 f"{g / 1024:.0f} MB" if g is not None else "n/a", "", "328 MB",
+                                 "met" if g is not None and g < limit_kb else "MISSED"))
+
+        # many small groups: 1M groups of 10 units, from a table
+        ngroups = a.scale_groups
+        self.say()
+        self.say(f"{ngroups:,} groups of 10 units ({ngroups * 10:,} rows, an unlogged table), "
+                 f"same settings, {a.runs} runs each in one backend, medians.")
+        self.say()
+        self.sess.run("DROP TABLE IF EXISTS scale_groups")
+        self.sess.run("CREATE UNLOGGED TABLE scale_groups AS SELECT i / 10 AS g, i AS u "
+                      f"FROM generate_series(0::bigint, {ngroups * 10 - 1}::bigint) i")
+        self.sess.run("VACUUM (FREEZE, ANALYZE) scale_groups")
+        gq = [("floor", "count(*)", "count(*)"), ("distinct", "count(DISTINCT u)", "count(DISTINCT u)"),
+              ("suppressed", "suppressed_count(u)", "suppressed_count(u)"),
+              ("perturbed", "perturbed_count(u)", "perturbed_count(u)")]
+        s = Session()
+        s.set(settings)
+        times = {k: [] for k, _, _ in gq}
+        cpus = {k: [] for k, _, _ in gq}
+        answers = {}
+        for rnd in range(a.runs):
+            for i in range(len(gq)):
+                key, label, agg = gq[(i + rnd) % len(gq)]
+                sql = (f"SELECT count(*), sum(x) FROM (SELECT g, {agg} AS x FROM scale_groups "
+                       "GROUP BY g) q")
+                c0 = cpu_ns(s.pid)
+                t0 = time.perf_counter()
+                answers[key] = s.rows(sql)[0]
+                times[key].append((time.perf_counter() - t0) * 1000)
+                c1 = cpu_ns(s.pid)
+                cpus[key].append((c1 - c0) / 1e6 if c0 is not None and c1 is not None else 0)
+        s.close()
+        self.checks.append(("scale groups: suppressed_count equals count(DISTINCT)",
+                            answers["suppressed"] == answers["distinct"],
+                            f"{answers['suppressed']} vs {answers['distinct']}"))
+        med = {k: statistics.median(v) for k, v in times.items()}
+        mcpu = {k: statistics.median(v) for k, v in cpus.items()}
+        rows = [[f"`{label}` GROUP BY g", f"{med[k]:,.0f}", f"{mcpu[k]:,.0f}",
+                 f"{med[k] / med['floor']:.2f}x", f"{med[k] / med['distinct']:.2f}x"]
+                for k, label, _ in gq]
+        self.table(["query", "median ms", "median CPU ms", "ratio to count(*)",
+                    "ratio to count(DISTINCT)"], rows)
+        self.scale = {"units": units, "one_group": {k: {kk: vv for kk, vv in r.items()
+                                                        if kk != "answer"} for k, r in res.items()},
+                      "groups": ngroups, "groups_median_ms": med, "groups_median_cpu_ms": mcpu,
+                      "groups_times_ms": times, "load_start": load0, "load_end": loadavg()}
+        self.sess.run("DROP TABLE scale_groups")
+        self.say()
+
     def make_monthly(self, raw, monthly):
         """One dayset per viewer, title and month, appended month by month
         as a monthly job would; returns (rows, seconds)."""
@@ -622,6 +752,110 @@ class Bench:
             self.say()
         for gr in groups:
             self.run_group(gr)
+
+    # -- restricted analysts
+    RESTRICTED_QUERIES = [
+        ("perturbed", "perturbed_count per title",
+         "SELECT title_id, perturbed_count(viewer_id) FROM {t} GROUP BY title_id"),
+        ("dp_title", "dp_count per title (each viewer in L = 1 group)",
+         "SELECT title_id, dp_count(viewer_id, 0.5) FROM {t} GROUP BY title_id"),
+        ("histogram", "histogram of longest streaks (per-unit subquery)",
+         "SELECT ls, perturbed_count(viewer_id) FROM (SELECT viewer_id, longest_streak(day) AS ls "
+         "FROM {t} WHERE title_id = 1 GROUP BY viewer_id) s GROUP BY ls"),
+        ("tweet", "the tweet: dp_count of an 18-day current streak",
+         "SELECT dp_count(viewer_id, 1.0) FROM (SELECT viewer_id FROM {t} WHERE title_id = 1 "
+         "GROUP BY viewer_id HAVING current_streak(day, date '2024-12-10') >= 18) s"),
+        ("weeks", "perturbed_count per week of December",
+         "SELECT date_trunc('week', day) AS w, perturbed_count(viewer_id) FROM {t} "
+         "WHERE day >= date '2024-12-01' GROUP BY 1"),
+    ]
+
+    def section_restricted(self):
+        """The same queries by a direct role and by a restricted role, on a
+        labelled copy of the log, serial, alternating.  Both roles log in
+        with viewstats preloaded; the restricted one has a large budget."""
+        a = self.args
+        self.say("## Restricted analysts")
+        self.say()
+        t0 = time.perf_counter()
+        t = "views_personal"
+        for sql in [
+                f"DROP TABLE IF EXISTS {t}",
+                f"CREATE UNLOGGED TABLE {t} AS SELECT viewer_id, title_id, day FROM views",
+                f"VACUUM (FREEZE, ANALYZE) {t}",
+                "LOAD 'viewstats'",
+                f"SECURITY LABEL FOR viewstats ON COLUMN {t}.viewer_id IS 'privacy_unit'",
+                "DROP ROLE IF EXISTS bench_direct",
+                "DROP ROLE IF EXISTS bench_restricted",
+                "CREATE ROLE bench_direct LOGIN",
+                "CREATE ROLE bench_restricted LOGIN",
+                f"GRANT SELECT ON {t} TO bench_direct, bench_restricted",
+                "SECURITY LABEL FOR viewstats ON ROLE bench_restricted IS 'restricted'",
+                "ALTER ROLE bench_direct SET session_preload_libraries = 'viewstats'",
+                "ALTER ROLE bench_restricted SET session_preload_libraries = 'viewstats'",
+                "ALTER ROLE bench_direct SET max_parallel_workers_per_gather = 0",
+                "ALTER ROLE bench_restricted SET max_parallel_workers_per_gather = 0",
+                "SELECT viewstats.set_privacy_budget('bench_restricted', 1000000)"]:
+            self.sess.run(sql)
+        self.say(f"`{t}`: the log's viewer, title and day, its viewer labelled "
+                 f"`privacy_unit` ({time.perf_counter() - t0:.1f} s). Roles `bench_direct` "
+                 "(direct) and `bench_restricted` (restricted), both with viewstats preloaded "
+                 "and serial plans; each query runs as both, alternately. Time is the "
+                 "client's elapsed time, CPU the backend's own.")
+        self.say()
+        sess = {"direct": Session("bench_direct"), "restricted": Session("bench_restricted")}
+        level = sess["restricted"].value("SELECT viewstats.access_level()")
+        self.checks.append(("restricted: the restricted role's session is restricted",
+                            level == "restricted", str(level)))
+        rows = []
+        for key, label, sql in self.RESTRICTED_QUERIES:
+            q = sql.format(t=t)
+            times = {"direct": [], "restricted": []}
+            cpus = {"direct": [], "restricted": []}
+            answers = {}
+            for who in ("direct", "restricted"):     # warm-up, and the answers
+                answers[who] = sess[who].rows(q)
+            for r in range(a.runs):
+                order = ("direct", "restricted") if r % 2 == 0 else ("restricted", "direct")
+                for who in order:
+                    s_ = sess[who]
+                    c0 = cpu_ns(s_.pid)
+                    w0 = time.perf_counter()
+                    s_.run(q)
+                    times[who].append((time.perf_counter() - w0) * 1000)
+                    c1 = cpu_ns(s_.pid)
+                    if c0 is not None and c1 is not None:
+                        cpus[who].append((c1 - c0) / 1e6)
+                    self.raw.append({"section": "restricted", "group": key, "query": who,
+                                     "round": r + 1, "ms": times[who][-1],
+                                     "cpu_ms": cpus[who][-1] if cpus[who] else None,
+                                     "load1": loadavg(), "workers": 0, "plan": ""})
+            # the restricted answer publishes a subset of the direct one's keys
+            direct_keys = {tuple(x[:-1]) for x in answers["direct"]}
+            extra = [x for x in answers["restricted"] if tuple(x[:-1]) not in direct_keys]
+            self.checks.append((f"restricted {key}: published groups exist in the direct answer",
+                                not extra, str(extra[:3])))
+            md = statistics.median(times["direct"])
+            mr = statistics.median(times["restricted"])
+            cd = statistics.median(cpus["direct"]) if cpus["direct"] else None
+            cr = statistics.median(cpus["restricted"]) if cpus["restricted"] else None
+            ratio = mr / md if md > 0 else float("inf")
+            cratio = cr / cd if cd and cr is not None else None
+            rows.append([label, f"{md:.1f}", f"{mr:.1f}", f"{ratio:.3f}x",
+                         f"{cratio:.3f}x" if cratio is not None else "n/a",
+                         f"{len(answers['direct'])} / {len(answers['restricted'])}"])
+            ok = ratio <= 1.1
+            self.targets.append(("restricted", f"{label}: restricted / direct", f"{ratio:.3f}x",
+                                 f"{cratio:.3f}x" if cratio is not None else "n/a", "1.1x",
+                                 "met" if ok else "MISSED"))
+        self.table(["query", "direct ms", "restricted ms", "ratio (elapsed)", "ratio (CPU)",
+                    "groups direct / published"], rows)
+        for s_ in sess.values():
+            s_.close()
+        self.sess.run(f"DROP TABLE {t}")
+        self.sess.run("DROP OWNED BY bench_direct, bench_restricted")
+        self.sess.run("DROP ROLE bench_direct")
+        self.sess.run("DROP ROLE bench_restricted")
 
     # -- summary and files
     def summary(self):
@@ -670,7 +904,8 @@ class Bench:
                    "checks": self.checks,
                    "memory": getattr(self, "memory", None),
                    "rollup": getattr(self, "rollup", None),
-                   "scaling_rows": getattr(self, "scaling_rows", None)}
+                   "scaling_rows": getattr(self, "scaling_rows", None),
+                   "scale": getattr(self, "scale", None)}
         with open(os.path.join(d, "summary.json"), "w") as f:
             json.dump(summary, f, indent=1, default=str)
         with open(os.path.join(d, "report.md"), "w") as f:
@@ -698,7 +933,11 @@ def main():
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--sections", default="serial,parallel,scaling,memory,rollup")
+    ap.add_argument("--sections", default="serial,parallel,scaling,memory,rollup,scale,restricted")
+    ap.add_argument("--scale-units", type=int, default=100_000_000,
+                    help="distinct units in the scale section's one group")
+    ap.add_argument("--scale-groups", type=int, default=1_000_000,
+                    help="groups of 10 units in the scale section's second part")
     ap.add_argument("--only", default="", help="comma-separated group keys")
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
     ap.add_argument("--smoke", action="store_true",
@@ -706,6 +945,9 @@ def main():
     a = ap.parse_args()
     if a.smoke and a.runs < 1:
         a.runs = 1
+    if a.smoke:
+        a.scale_units = min(a.scale_units, 20000)
+        a.scale_groups = min(a.scale_groups, 1000)
     started = datetime.datetime.now()
     b = Bench(a)
     info = machine_info(b.sess)
@@ -718,8 +960,11 @@ def main():
     thr, src = b.notes["threshold"]
     b.say(f"Suppression threshold: {b.threshold} ({src}).")
     b.say()
-    b.generate()
     sections = a.sections.split(",")
+    if sections == ["scale"]:
+        b.data = {}             # the scale section makes its own data
+    else:
+        b.generate()
     only = set(x for x in a.only.split(",") if x)
 
     def pick(groups):
@@ -736,6 +981,10 @@ def main():
         b.section_memory()
     if "rollup" in sections:
         b.section_rollup(pick(Q.ROLLUP))
+    if "scale" in sections:
+        b.section_scale()
+    if "restricted" in sections and (not only or "restricted" in only):
+        b.section_restricted()
     nfail = b.summary()
     d = b.write_files(info, started)
     print(f"Raw figures: {d}/runs.csv, {d}/summary.json, {d}/report.md")

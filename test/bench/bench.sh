@@ -7,7 +7,9 @@
 #   SCALE=rows      rows of the generated log (default 10000000, up to 100M)
 #   RUNS=n          timed runs per query (default 5, at least 5 for reports)
 #   SEED=n          generator seed (default 1)
-#   SECTIONS=list   serial,parallel,scaling,memory,rollup (default all)
+#   SECTIONS=list   serial,parallel,scaling,memory,rollup,scale,restricted (default all)
+#   SCALE_UNITS=n   distinct units in the scale section's one group (100M)
+#   SCALE_GROUPS=n  groups of 10 units in the scale section (1M)
 #   ONLY=groups     only these query groups (see test/bench/queries.py)
 #   WORK_MEM=size   override work_mem (default 2GB, see bench.conf)
 #   HASH_MEM_MULTIPLIER=x  override hash_mem_multiplier (default 8, bench.conf);
@@ -31,6 +33,8 @@ main() {
 	args+=(--rows "$rows" --runs "$runs" --seed "${SEED:-1}")
 	[[ -n ${SECTIONS:-} ]] && args+=(--sections "$SECTIONS")
 	[[ -n ${ONLY:-} ]] && args+=(--only "$ONLY")
+	[[ -n ${SCALE_UNITS:-} ]] && args+=(--scale-units "$SCALE_UNITS")
+	[[ -n ${SCALE_GROUPS:-} ]] && args+=(--scale-groups "$SCALE_GROUPS")
 
 	if [[ ${VS_SKIP_BUILD:-0} == 1 ]]; then
 		vs_setup_reuse

@@ -220,6 +220,7 @@ public class JdbcClient
 				}
 			}
 		}
+		restricted(raw, viewers);
 	}
 
 	interface RowCheck
@@ -252,6 +253,127 @@ public class JdbcClient
 			}
 		}
 		check(rows == raw.size() && bad.isEmpty(), what, String.join("; ", bad));
+	}
+
+	/* A restricted group: published iff n >= 10, then within tol of n */
+	static boolean publishedOk(Long got, int n, int tol)
+	{
+		return got == null ? n < 10 : n >= 10 && Math.abs(got - n) <= tol;
+	}
+
+	/*
+	 * The restricted role of restricted_fixture.sql, as a JDBC BI tool uses
+	 * it: DatabaseMetaData, a public table, and the issue's queries as
+	 * server-prepared statements (prepareThreshold=1), against the oracle.
+	 */
+	static void restricted(Map<String, SortedSet<LocalDate>> raw, Map<Integer, Set<Integer>> viewers)
+		throws SQLException
+	{
+		String env = System.getenv("PGHOST");
+		String host = (env == null || env.startsWith("/")) ? "127.0.0.1" : env;
+		String url = "jdbc:postgresql://" + host + ":" + System.getenv().getOrDefault("PGPORT", "5432")
+			+ "/" + System.getenv("PGDATABASE") + "?prepareThreshold=1";
+		Properties p = new Properties();
+		p.setProperty("user", System.getenv("VS_RESTRICTED_USER"));
+		try (Connection c = DriverManager.getConnection(url, p))
+		{
+			DatabaseMetaData md = c.getMetaData();
+			Set<String> tables = new TreeSet<>();
+			try (ResultSet rs = md.getTables(null, "public", "%", new String[] {"TABLE"}))
+			{
+				while (rs.next())
+					tables.add(rs.getString("TABLE_NAME"));
+			}
+			check(tables.contains("views_p") && tables.contains("titles_p"),
+				  "restricted: DatabaseMetaData.getTables", tables.toString());
+			int cols = 0;
+			try (ResultSet rs = md.getColumns(null, "public", "views_p", "%"))
+			{
+				while (rs.next())
+					cols++;
+			}
+			check(cols == 3, "restricted: DatabaseMetaData.getColumns", "" + cols);
+			try (Statement s = c.createStatement();
+				 ResultSet rs = s.executeQuery("SELECT viewstats.access_level()"))
+			{
+				rs.next();
+				check(rs.getString(1).equals("restricted"), "restricted: the session is restricted", rs.getString(1));
+			}
+			try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM titles_p");
+				 ResultSet rs = ps.executeQuery())
+			{
+				rs.next();
+				check(rs.getInt(1) == 4, "restricted: a public table is read freely", "" + rs.getInt(1));
+			}
+			List<String> bad = new ArrayList<>();
+			boolean title1 = false;
+			try (PreparedStatement ps = c.prepareStatement(
+				"SELECT title_id, dp_count(viewer_id, 0.5) FROM views_p GROUP BY title_id");
+				 ResultSet rs = ps.executeQuery())
+			{
+				while (rs.next())
+				{
+					int t = rs.getInt(1);
+					title1 |= t == 1;
+					if (Math.abs(rs.getLong(2) - viewers.get(t).size()) >= 40)
+						bad.add("title " + t + ": " + rs.getLong(2));
+				}
+			}
+			check(title1 && bad.isEmpty(), "restricted: query 1, dp_count per title (prepared)", bad.toString());
+			bad.clear();
+			try (PreparedStatement ps = c.prepareStatement(
+				"SELECT t.name, perturbed_count(v.viewer_id) FROM views_p v JOIN titles_p t USING (title_id) "
+				+ "WHERE v.title_id = ? GROUP BY t.name"))
+			{
+				for (int t = 1; t <= 3; t++)
+				{
+					ps.setInt(1, t);
+					try (ResultSet rs = ps.executeQuery())
+					{
+						Long got = rs.next() ? rs.getLong(2) : null;
+						if (!publishedOk(got, viewers.get(t).size(), 2))
+							bad.add("title " + t + ": " + got + " for " + viewers.get(t).size());
+					}
+				}
+			}
+			check(bad.isEmpty(), "restricted: query 4, a join with titles, with a parameter", bad.toString());
+			bad.clear();
+			try (PreparedStatement ps = c.prepareStatement(
+				"SELECT ls, perturbed_count(viewer_id) FROM (SELECT viewer_id, longest_streak(day) AS ls "
+				+ "FROM views_p WHERE title_id = ? GROUP BY viewer_id) s GROUP BY ls"))
+			{
+				for (int t = 1; t <= 3; t++)
+				{
+					Map<Integer, Integer> want = new HashMap<>();
+					for (Map.Entry<String, SortedSet<LocalDate>> e : raw.entrySet())
+						if (e.getKey().endsWith("," + t))
+							want.merge(longest(e.getValue(), 0), 1, Integer::sum);
+					Map<Integer, Long> got = new HashMap<>();
+					ps.setInt(1, t);
+					try (ResultSet rs = ps.executeQuery())
+					{
+						while (rs.next())
+							got.put(rs.getInt(1), rs.getLong(2));
+					}
+					for (Map.Entry<Integer, Integer> w : want.entrySet())
+						if (!publishedOk(got.get(w.getKey()), w.getValue(), 2))
+							bad.add("title " + t + " ls " + w.getKey() + ": " + got.get(w.getKey()) + " for " + w.getValue());
+					for (Integer ls : got.keySet())
+						if (!want.containsKey(ls))
+							bad.add("title " + t + " ls " + ls + " published, no such group");
+				}
+			}
+			check(bad.isEmpty(), "restricted: query 3, a histogram of a per-unit label", bad.toString());
+			try (PreparedStatement ps = c.prepareStatement("SELECT viewer_id FROM views_p");
+				 ResultSet rs = ps.executeQuery())
+			{
+				check(false, "restricted: raw rows refused", "returned rows");
+			}
+			catch (SQLException e)
+			{
+				check("42501".equals(e.getSQLState()), "restricted: raw rows refused with 42501", e.getSQLState());
+			}
+		}
 	}
 
 	static void safeCounts(Connection c, Map<Integer, Set<Integer>> viewers) throws SQLException

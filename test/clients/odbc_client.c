@@ -345,6 +345,137 @@ check_safe_counts(void)
 	check(bad == 0, "suppressed_count and perturbed_count as SQL_C_SBIGINT with NULL indicators", detail);
 }
 
+/* A restricted group: published iff n >= 10, then within tol of n */
+static int
+published_ok(int got_null, SQLBIGINT got, int n, int tol)
+{
+	return got_null ? n < 10 : n >= 10 && llabs(got - n) <= tol;
+}
+
+/*
+ * The restricted role of restricted_fixture.sql, as an ODBC BI tool uses
+ * it: SQLTables and SQLColumns, a public table, and the issue's queries
+ * prepared (SQLPrepare, server-side) and executed with a parameter.
+ */
+static void
+check_restricted(SQLHENV env, const char *dsn, const char *user)
+{
+	SQLHDBC		rdbc;
+	SQLHSTMT	st;
+	char		conn[256], detail[256] = "";
+	SQLLEN		ind, ind2;
+	SQLINTEGER	title = 0, ls;
+	SQLBIGINT	c;
+	SQLCHAR		state[6] = "";
+	SQLINTEGER	native;
+	SQLSMALLINT len;
+	SQLCHAR		msg[256];
+	int			n, bad = 0, found = 0;
+
+	SQLAllocHandle(SQL_HANDLE_DBC, env, &rdbc);
+	snprintf(conn, sizeof(conn), "DSN=%s;Username=%s;", dsn, user);
+	TRY(SQL_HANDLE_DBC, rdbc, SQLDriverConnect(rdbc, NULL, (SQLCHAR *) conn, SQL_NTS,
+											   NULL, 0, NULL, SQL_DRIVER_NOPROMPT));
+	/* catalog metadata, the way BI tools list tables and columns */
+	TRY(SQL_HANDLE_DBC, rdbc, SQLAllocHandle(SQL_HANDLE_STMT, rdbc, &st));
+	TRY(SQL_HANDLE_STMT, st, SQLTables(st, NULL, 0, (SQLCHAR *) "public", SQL_NTS,
+									   (SQLCHAR *) "%", SQL_NTS, (SQLCHAR *) "TABLE", SQL_NTS));
+	while (SQL_SUCCEEDED(SQLFetch(st)))
+	{
+		char		name[64];
+
+		SQLGetData(st, 3, SQL_C_CHAR, name, sizeof(name), &ind);
+		found += strcmp(name, "views_p") == 0 || strcmp(name, "titles_p") == 0;
+	}
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
+	check(found == 2, "restricted: SQLTables lists the tables", "");
+	found = 0;
+	TRY(SQL_HANDLE_DBC, rdbc, SQLAllocHandle(SQL_HANDLE_STMT, rdbc, &st));
+	TRY(SQL_HANDLE_STMT, st, SQLColumns(st, NULL, 0, (SQLCHAR *) "public", SQL_NTS,
+										(SQLCHAR *) "views_p", SQL_NTS, (SQLCHAR *) "%", SQL_NTS));
+	while (SQL_SUCCEEDED(SQLFetch(st)))
+		found++;
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
+	check(found == 3, "restricted: SQLColumns", "");
+
+	/* a public table */
+	TRY(SQL_HANDLE_DBC, rdbc, SQLAllocHandle(SQL_HANDLE_STMT, rdbc, &st));
+	TRY(SQL_HANDLE_STMT, st, SQLExecDirect(st, (SQLCHAR *) "SELECT count(*) FROM titles_p", SQL_NTS));
+	n = 0;
+	if (SQL_SUCCEEDED(SQLFetch(st)))
+		SQLGetData(st, 1, SQL_C_SLONG, &n, 0, &ind);
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
+	check(n == 4, "restricted: a public table is read freely", "");
+
+	/* query 4: a join with titles, prepared, one title per execution */
+	TRY(SQL_HANDLE_DBC, rdbc, SQLAllocHandle(SQL_HANDLE_STMT, rdbc, &st));
+	TRY(SQL_HANDLE_STMT, st, SQLPrepare(st, (SQLCHAR *)
+		"SELECT t.name, perturbed_count(v.viewer_id) FROM views_p v JOIN titles_p t USING (title_id) "
+		"WHERE v.title_id = ? GROUP BY t.name", SQL_NTS));
+	TRY(SQL_HANDLE_STMT, st, SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_SLONG, SQL_INTEGER,
+											  0, 0, &title, 0, NULL));
+	for (title = 1; title <= 3; title++)
+	{
+		int			got_null = 1;
+
+		c = 0;
+		n = 0;
+		for (int i = 0; i < ngroups; i++)
+			n += groups[i].title == title;
+		TRY(SQL_HANDLE_STMT, st, SQLExecute(st));
+		if (SQL_SUCCEEDED(SQLFetch(st)))
+		{
+			TRY(SQL_HANDLE_STMT, st, SQLGetData(st, 2, SQL_C_SBIGINT, &c, 0, &ind));
+			got_null = ind == SQL_NULL_DATA;
+		}
+		SQLCloseCursor(st);
+		if (!published_ok(got_null, c, n, 2))
+		{
+			bad++;
+			snprintf(detail, sizeof(detail), "title %d: %lld for %d", (int) title, (long long) c, n);
+		}
+	}
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
+	check(bad == 0, "restricted: query 4, a join with titles, prepared with a parameter", detail);
+
+	/* query 3: the histogram of longest streaks of title 1 */
+	bad = 0;
+	TRY(SQL_HANDLE_DBC, rdbc, SQLAllocHandle(SQL_HANDLE_STMT, rdbc, &st));
+	TRY(SQL_HANDLE_STMT, st, SQLPrepare(st, (SQLCHAR *)
+		"SELECT ls, perturbed_count(viewer_id) FROM (SELECT viewer_id, longest_streak(day) AS ls "
+		"FROM views_p WHERE title_id = 1 GROUP BY viewer_id) s GROUP BY ls", SQL_NTS));
+	TRY(SQL_HANDLE_STMT, st, SQLExecute(st));
+	while (SQL_SUCCEEDED(SQLFetch(st)))
+	{
+		TRY(SQL_HANDLE_STMT, st, SQLGetData(st, 1, SQL_C_SLONG, &ls, 0, &ind));
+		TRY(SQL_HANDLE_STMT, st, SQLGetData(st, 2, SQL_C_SBIGINT, &c, 0, &ind2));
+		n = 0;
+		for (int i = 0; i < ngroups; i++)
+			n += groups[i].title == 1 && longest(&groups[i], 0) == ls;
+		if (!published_ok(ind2 == SQL_NULL_DATA, c, n, 2))
+		{
+			bad++;
+			snprintf(detail, sizeof(detail), "ls %d: %lld for %d", (int) ls, (long long) c, n);
+		}
+	}
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
+	check(bad == 0, "restricted: query 3, every published streak length within 2", detail);
+
+	/* raw rows are refused, with 42501 */
+	TRY(SQL_HANDLE_DBC, rdbc, SQLAllocHandle(SQL_HANDLE_STMT, rdbc, &st));
+	if (SQL_SUCCEEDED(SQLExecDirect(st, (SQLCHAR *) "SELECT viewer_id FROM views_p", SQL_NTS)))
+		check(0, "restricted: raw rows refused", "returned rows");
+	else
+	{
+		SQLGetDiagRec(SQL_HANDLE_STMT, st, 1, state, &native, msg, sizeof(msg), &len);
+		check(strcmp((char *) state, "42501") == 0, "restricted: raw rows refused with 42501",
+			  (char *) state);
+	}
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
+	SQLDisconnect(rdbc);
+	SQLFreeHandle(SQL_HANDLE_DBC, rdbc);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -367,6 +498,8 @@ main(int argc, char **argv)
 	check_safe_counts();
 	SQLDisconnect(dbc);
 	SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+	if (getenv("VS_RESTRICTED_USER") != NULL)
+		check_restricted(env, argv[1], getenv("VS_RESTRICTED_USER"));
 	SQLFreeHandle(SQL_HANDLE_ENV, env);
 	return failed ? 1 : 0;
 }

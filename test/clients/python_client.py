@@ -180,6 +180,7 @@ def main():
 
     safe_counts(conn, viewers)
     conn.close()
+    restricted(raw, viewers)
 
 
 def safe_counts(conn, viewers):
@@ -211,6 +212,75 @@ def safe_counts(conn, viewers):
     n1 = len(viewers[1])
     check(not pd.isna(dp[1]) and abs(int(dp[1]) - n1) <= 30,
           "dp_count releases the 45-viewer group near its count", str(dp[1]))
+
+
+def published_ok(got, n, tol):
+    """A restricted group: published iff n >= 10, then within tol."""
+    if got is None:
+        return n < 10
+    return n >= 10 and abs(got - n) <= tol
+
+
+def restricted(raw, viewers):
+    """The restricted role of restricted_fixture.sql, as a BI tool uses it:
+    catalog metadata, a public table, and the issue's queries as prepared
+    statements over the extended protocol (prepare=True), checked against
+    the plain-Python oracle."""
+    import os
+    conn = psycopg.connect(autocommit=True, user=os.environ["VS_RESTRICTED_USER"])
+    with conn.cursor() as cur:
+        cur.execute("SELECT viewstats.access_level()")
+        check(cur.fetchone()[0] == "restricted", "restricted: the session is restricted")
+        cur.execute("""SELECT table_name, column_name FROM information_schema.columns
+                       WHERE table_schema = 'public' AND table_name IN ('views_p', 'titles_p')
+                       ORDER BY 1, ordinal_position""")
+        cols = cur.fetchall()
+        check(len(cols) == 5, "restricted: catalog metadata (information_schema)", str(cols))
+        info = TypeInfo.fetch(conn, "dayset")
+        check(info is not None, "restricted: psycopg's type catalog query")
+        cur.execute("SELECT title_id, name FROM titles_p ORDER BY 1")
+        check(cur.fetchall() == [(1, "One"), (2, "Two"), (3, "Three"), (4, "Four")],
+              "restricted: a public table is read freely")
+        # 1: dp_count per title
+        cur.execute("SELECT title_id, dp_count(viewer_id, 0.5) FROM views_p GROUP BY title_id",
+                    prepare=True)
+        got = dict(cur.fetchall())
+        bad = [t for t, c in got.items() if abs(c - len(viewers.get(t, ()))) >= 40]
+        check(1 in got and not bad, "restricted: query 1, dp_count per title (prepared)", str(got))
+        # 4: a join with the public table, one title per execution
+        bad = []
+        for t in (1, 2, 3):
+            cur.execute("""SELECT t.name, perturbed_count(v.viewer_id) FROM views_p v
+                           JOIN titles_p t USING (title_id) WHERE v.title_id = %s GROUP BY t.name""",
+                        (t,), prepare=True)
+            rows = cur.fetchall()
+            if not published_ok(rows[0][1] if rows else None, len(viewers[t]), 2):
+                bad.append("title %d: %s for %d" % (t, rows, len(viewers[t])))
+        check(not bad, "restricted: query 4, a join with titles, with a parameter", "; ".join(bad))
+        # 3: the histogram of longest streaks, per title
+        bad = []
+        for t in (1, 2, 3):
+            want = {}
+            for (v, tt), days in raw.items():
+                if tt == t:
+                    ls = longest(days)
+                    want[ls] = want.get(ls, 0) + 1
+            cur.execute("""SELECT ls, perturbed_count(viewer_id) FROM (SELECT viewer_id,
+                           longest_streak(day) AS ls FROM views_p WHERE title_id = %s
+                           GROUP BY viewer_id) s GROUP BY ls""", (t,), prepare=True)
+            got = dict(cur.fetchall())
+            for ls, n in want.items():
+                if not published_ok(got.get(ls), n, 2):
+                    bad.append("title %d ls %d: %s for %d" % (t, ls, got.get(ls), n))
+            bad += ["title %d ls %d published, no such group" % (t, ls) for ls in got if ls not in want]
+        check(not bad, "restricted: query 3, a histogram of a per-unit label", "; ".join(bad))
+        # refused: the raw rows
+        try:
+            cur.execute("SELECT viewer_id FROM views_p", prepare=True)
+            check(False, "restricted: raw rows refused", "returned rows")
+        except psycopg.Error as e:
+            check(e.sqlstate == "42501", "restricted: raw rows refused with 42501", str(e.sqlstate))
+    conn.close()
 
 
 if __name__ == "__main__":

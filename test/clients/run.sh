@@ -27,8 +27,11 @@ start_tcp_cluster() {
 	vs_as_pg "$VS_BINDIR/pg_ctl" -D "$VS_PGDATA" -l "$VS_WORK/server.log" -w -s restart
 	vs_psql -d postgres -qc 'CREATE DATABASE viewstats_clients'
 	vs_psql -d viewstats_clients -qc "CREATE EXTENSION $(vs_make_var EXTENSION)" \
-		-f "$CLIENTS_DIR/fixture.sql"
+		-f "$CLIENTS_DIR/fixture.sql" -f "$CLIENTS_DIR/restricted_fixture.sql" >/dev/null
 	export PGHOST=127.0.0.1 PGPORT PGUSER PGDATABASE=viewstats_clients
+	# the restricted role of restricted_fixture.sql, for each client's
+	# restricted-mode checks
+	export VS_RESTRICTED_USER=viewstats_analyst
 	export PATH=$VS_BINDIR:$PATH
 }
 

@@ -26,7 +26,7 @@ while (($# > 0)); do
 	*) harnesses+=("$1"); shift ;;
 	esac
 done
-((${#harnesses[@]} > 0)) || harnesses=(fuzz_text fuzz_wire fuzz_state fuzz_algebra fuzz_builder fuzz_ptable fuzz_counts)
+((${#harnesses[@]} > 0)) || harnesses=(fuzz_text fuzz_wire fuzz_state fuzz_algebra fuzz_builder fuzz_ptable fuzz_counts fuzz_runs)
 
 # clang's libFuzzer and sanitizer runtimes
 vs_ensure_packages clang libclang-rt-dev

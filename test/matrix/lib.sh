@@ -68,19 +68,12 @@ mx_in_root() {
 }
 
 # Packages every chroot gets: what `make test`'s own set-up would install,
-# so the cache holds them.  tzdata-legacy: until agg_fast_paths stops using
-# the zone names Debian 13 moved there (CET, right/UTC).
+# so the cache holds them.  Not tzdata-legacy: the tests use no zone name
+# that Debian 13 moved there.
 mx_base_packages() {
 	local major=$1
 	echo "postgresql-$major postgresql-server-dev-$major build-essential" \
-		"libipc-run-perl perl make git ca-certificates python3 locales-all" \
-		"$(mx_has_package "$major" tzdata-legacy)"
-}
-
-# Print PKG if MAJOR's suite has it (trixie and sid split tzdata-legacy out
-# of tzdata; bookworm has no such package).
-mx_has_package() {
-	[[ $(mx_suite "$1") == bookworm ]] || echo "$2"
+		"libipc-run-perl perl make git ca-certificates python3 locales-all"
 }
 
 # Install what is missing of the base packages into an existing chroot, so

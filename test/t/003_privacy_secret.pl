@@ -103,7 +103,7 @@ $node->command_fails(
 is($node->safe_psql('other', $secret_sql), $other, 'and leaves the secret alone');
 is($node->safe_psql('other',
 		q{SELECT string_agg(tgenabled::text, ',') FROM pg_trigger WHERE tgrelid = 'privacy_secret'::regclass}),
-	'O,O', 'and the triggers enabled');
+	'A,A', 'and the triggers enabled (always: on logical replication subscribers too)');
 $node->command_ok(
 	[ 'pg_restore', '--exit-on-error', '--data-only', '--table=privacy_secret',
 	  '--dbname', $node->connstr('other'), "$dir/source.dump" ],

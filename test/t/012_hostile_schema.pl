@@ -302,7 +302,7 @@ sub workload
 							('daterange', '[2017-12-01,2017-12-05)'),
 							('datemultirange', '{[2017-12-01,2017-12-05)}'),
 							('timestamptz', '2017-12-01 12:00+00'), ('interval', '1 day'),
-							('regrole', 'pg_monitor'),
+							('regrole', 'pg_monitor'), ('regclass', 'pg_catalog.pg_class'),
 							('bytea', '\\x00')) sample(typ, v)
 						ON sample.typ = ty.typname AND tn.nspname = 'pg_catalog'
 					 WHERE sample.v IS NOT NULL OR ty.typname = 'dayset') AS args,

@@ -474,6 +474,108 @@ test_builder_add_builder(void)
 	}
 }
 
+/* A copy of what a builder holds: its fields and the arrays they point to. */
+typedef struct builder_image
+{
+	ds_builder	b;
+	ds_run	   *runs;
+	int32_t    *pending;
+} builder_image;
+
+static builder_image
+builder_take_image(const ds_builder *b)
+{
+	builder_image im = {*b, NULL, NULL};
+
+	im.runs = malloc(sizeof(ds_run) * (size_t) (b->runs_cap + 1));
+	im.pending = malloc(sizeof(int32_t) * (size_t) (b->pending_cap + 1));
+	if (b->runs_cap > 0)
+		memcpy(im.runs, b->runs, sizeof(ds_run) * (size_t) b->runs_cap);
+	if (b->pending_cap > 0)
+		memcpy(im.pending, b->pending, sizeof(int32_t) * (size_t) b->pending_cap);
+	return im;
+}
+
+static bool
+builder_matches_image(const ds_builder *b, const builder_image *im)
+{
+	const ds_builder *o = &im->b;
+
+	return b->tail.first == o->tail.first && b->tail.last == o->tail.last &&
+		b->has_tail == o->has_tail && b->nruns == o->nruns &&
+		b->runs == o->runs && b->runs_cap == o->runs_cap &&
+		b->npending == o->npending && b->pending == o->pending &&
+		b->pending_cap == o->pending_cap &&
+		(b->runs_cap == 0 ||
+		 memcmp(b->runs, im->runs, sizeof(ds_run) * (size_t) b->runs_cap) == 0) &&
+		(b->pending_cap == 0 ||
+		 memcmp(b->pending, im->pending, sizeof(int32_t) * (size_t) b->pending_cap) == 0);
+}
+
+/*
+ * ds_builder_view, what the aggregates' final and serial functions read:
+ * the same set as ds_builder_finish gives, in every state a builder can be
+ * in (runs only, tail only, runs and tail, pending days), and the builder,
+ * every byte of it and of its arrays, left as it was, however often it is
+ * viewed, and still usable for more days afterwards.
+ */
+static void
+test_builder_view(void)
+{
+	rng			r = rng_for("test_builder_view");
+	int			round;
+
+	for (round = 0; round < 2000 && !ut_test_failing(); round++)
+	{
+		ds_builder	b,
+					copy;
+		builder_image im;
+		const ds_run *runs;
+		ds_run	   *owned;
+		int32_t		n;
+		int			i,
+					days = (int) rng_below(&r, 120);
+		int32_t		base = (int32_t) rng_range(&r, -100, 100);
+
+		ut_set_context("round %d", round);
+		ds_builder_init(&b);
+		for (i = 0; i < days; i++)
+		{
+			int32_t		day = rng_chance(&r, 70) ? base + i + (int32_t) rng_below(&r, 3)
+				: base + (int32_t) rng_below(&r, 150);
+
+			CHECK_STATUS(ds_builder_add_day(&b, day), DS_OK);
+		}
+		im = builder_take_image(&b);
+		for (i = 0; i < 2; i++)
+		{
+			CHECK_STATUS(ds_builder_view(&b, &runs, &n, &owned), DS_OK);
+			CHECK(ds_is_normalized(runs, n));
+			/* the reference: the same days in a fresh builder, finished */
+			ds_builder_init(&copy);
+			CHECK_STATUS(ds_builder_add_builder(&copy, &b), DS_OK);
+			CHECK_STATUS(ds_builder_finish(&copy), DS_OK);
+			CHECK_MSG(ds_equal(runs, n, copy.runs, copy.nruns),
+					  "the view differs from the finished set");
+			CHECK_MSG(owned == NULL || owned == runs, "owned is not the view");
+			CHECK_MSG(owned != NULL ||
+					  (b.npending == 0 && (!b.has_tail || b.nruns == 0)),
+					  "a view that needed merging owns nothing");
+			ds_free(owned);
+			ds_builder_free(&copy);
+			CHECK_MSG(builder_matches_image(&b, &im), "view %d changed the builder", i);
+		}
+		/* still a working builder */
+		CHECK_STATUS(ds_builder_add_day(&b, base - 1), DS_OK);
+		CHECK_STATUS(ds_builder_finish(&b), DS_OK);
+		CHECK(ds_contains_day(b.runs, b.nruns, base - 1));
+		free(im.runs);
+		free(im.pending);
+		ds_builder_free(&b);
+	}
+	ut_set_context("%s", "");
+}
+
 /* ds_alloc and friends go through the installed hooks */
 static void
 test_allocator_hooks(void)
@@ -588,6 +690,7 @@ run_builder_tests(void)
 	UT_RUN(test_builder_sparse_extremes);
 	UT_RUN(test_builder_tail);
 	UT_RUN(test_builder_add_builder);
+	UT_RUN(test_builder_view);
 	UT_RUN(test_allocator_hooks);
 	UT_RUN(test_builder_out_of_memory);
 }

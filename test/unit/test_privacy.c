@@ -173,14 +173,14 @@ cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Sorted distinct copy of vals (the oracle); returns the count. */
-static size_t
+/* Sorted distinct copy of vals (the oracle; out may be vals); the count. */
+size_t
 sorted_distinct(const uint64_t *vals, size_t n, uint64_t *out)
 {
 	size_t		i,
 				k = 0;
 
-	memcpy(out, vals, n * sizeof(uint64_t));
+	memmove(out, vals, n * sizeof(uint64_t));
 	qsort(out, n, sizeof(uint64_t), cmp_u64);
 	for (i = 0; i < n; i++)
 		if (k == 0 || out[k - 1] != out[i])
@@ -542,6 +542,7 @@ main(void)
 	run_privacy_hash_tests();
 	run_privacy_noise_tests();
 	run_privacy_suppress_tests();
+	run_privacy_runs_tests();
 
 	return ut_finish();
 }

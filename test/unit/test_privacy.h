@@ -11,6 +11,9 @@
 
 extern const char *ck_status_name(ck_status s);
 
+/* Sorted distinct copy of vals (the oracle; out may be vals); the count. */
+extern size_t sorted_distinct(const uint64_t *vals, size_t n, uint64_t *out);
+
 #define CHECK_CK(got, want) \
 	do { \
 		ck_status ut_g_ = (got); \
@@ -49,5 +52,6 @@ extern double chi_square_critical(int df);
 void		run_privacy_hash_tests(void);
 void		run_privacy_noise_tests(void);
 void		run_privacy_suppress_tests(void);
+void		run_privacy_runs_tests(void);
 
 #endif							/* TEST_PRIVACY_H */

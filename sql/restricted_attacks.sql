@@ -1,0 +1,258 @@
+-- Restricted mode, part 2: the attack suite.  Every attack of issue 12, and
+-- others, as the restricted role regress_r_analyst (SELECT on r_views and
+-- r_titles, nothing else).  Each is refused with SQLSTATE 42501 and names the
+-- rule it breaks (DETAIL); the SQLSTATE is echoed after each statement.
+-- None of the refusals depends on the rows: test/t/031_restricted.pl runs
+-- this file again on an empty table and gets the same output.
+\set SHOW_CONTEXT never
+\c - regress_r_analyst
+SELECT viewstats.access_level();
+
+-- ---- personal values or exact aggregates in the output ----
+SELECT * FROM r_views;
+\echo :SQLSTATE
+SELECT viewer_id FROM r_views WHERE title_id = 301;
+\echo :SQLSTATE
+SELECT day FROM r_views WHERE title_id = 301;
+\echo :SQLSTATE
+SELECT count(*) FROM r_views WHERE title_id = 301;
+\echo :SQLSTATE
+SELECT count(DISTINCT viewer_id) FROM r_views WHERE title_id = 301;
+\echo :SQLSTATE
+SELECT sum(title_id), min(day), max(day) FROM r_views;
+\echo :SQLSTATE
+SELECT array_agg(viewer_id) FROM r_views;
+\echo :SQLSTATE
+SELECT string_agg(day::text, ',') FROM r_views;
+\echo :SQLSTATE
+SELECT suppressed_count(viewer_id) FROM r_views;
+\echo :SQLSTATE
+SELECT dayset_agg(day) FROM r_views WHERE title_id = 301;
+\echo :SQLSTATE
+SELECT longest_streak(day) FROM r_views WHERE title_id = 1;
+\echo :SQLSTATE
+-- a count of a public column over joined rows is still a count of rows
+SELECT t.name, count(t.name) FROM r_views v JOIN r_titles t USING (title_id) GROUP BY t.name;
+\echo :SQLSTATE
+-- group keys alone list the groups, whatever their size
+SELECT day FROM r_views WHERE title_id = 301 GROUP BY day;
+\echo :SQLSTATE
+SELECT DISTINCT day FROM r_views WHERE title_id = 301;
+\echo :SQLSTATE
+COPY (SELECT perturbed_count(viewer_id) FROM r_views) TO STDOUT;
+\echo :SQLSTATE
+COPY r_views TO STDOUT;
+\echo :SQLSTATE
+BEGIN;
+DECLARE c CURSOR FOR SELECT perturbed_count(viewer_id) FROM r_views;
+\echo :SQLSTATE
+ROLLBACK;
+WITH w AS (SELECT viewer_id FROM r_views) SELECT perturbed_count(viewer_id) FROM w;
+\echo :SQLSTATE
+-- window functions over personal rows, the running window of the issue
+SELECT day, suppressed_count(viewer_id) OVER (ORDER BY day) FROM r_views WHERE title_id = 301;
+\echo :SQLSTATE
+SELECT day, perturbed_count(viewer_id) OVER (ORDER BY day) FROM r_views WHERE title_id = 301;
+\echo :SQLSTATE
+-- ORDER BY, LIMIT and OFFSET on per-unit rows
+SELECT perturbed_count(viewer_id) FROM (SELECT viewer_id FROM r_views GROUP BY viewer_id ORDER BY viewer_id LIMIT 10) s;
+\echo :SQLSTATE
+SELECT perturbed_count(viewer_id) FROM (SELECT viewer_id, day FROM r_views OFFSET 5) s;
+\echo :SQLSTATE
+
+-- ---- shapes that select people or multiply them ----
+-- a self-join on day
+SELECT perturbed_count(a.viewer_id) FROM r_views a JOIN r_views b ON a.day = b.day;
+\echo :SQLSTATE
+SELECT perturbed_count(viewer_id) FROM r_views WHERE title_id IN (SELECT title_id FROM r_views GROUP BY title_id HAVING count(*) < 20);
+\echo :SQLSTATE
+SELECT perturbed_count(v.viewer_id) FROM r_titles t, LATERAL (SELECT viewer_id FROM r_views w WHERE w.title_id = t.title_id) v;
+\echo :SQLSTATE
+WITH RECURSIVE r(d) AS (SELECT min(day) FROM r_views UNION ALL SELECT d + 1 FROM r WHERE d < '2017-12-31') SELECT count(*) FROM r;
+\echo :SQLSTATE
+SELECT title_id, day, perturbed_count(viewer_id) FROM r_views GROUP BY GROUPING SETS ((title_id), (day));
+\echo :SQLSTATE
+SELECT title_id, perturbed_count(viewer_id) FROM r_views GROUP BY ROLLUP (title_id);
+\echo :SQLSTATE
+SELECT DISTINCT ON (title_id) title_id, perturbed_count(viewer_id) FROM r_views GROUP BY title_id, day;
+\echo :SQLSTATE
+SELECT perturbed_count(viewer_id) FILTER (WHERE day = '2017-12-01') FROM r_views;
+\echo :SQLSTATE
+SELECT perturbed_count(viewer_id) FROM r_views TABLESAMPLE BERNOULLI (50) REPEATABLE (7);
+\echo :SQLSTATE
+SELECT generate_series(1, max(day) - min(day)) FROM r_views;
+\echo :SQLSTATE
+SELECT perturbed_count(viewer_id) FROM (SELECT viewer_id FROM r_views FOR SHARE) s;
+\echo :SQLSTATE
+
+-- ---- a safe count of anything but the unit column ----
+-- the analyst decides what a unit is
+SELECT perturbed_count(viewer_id * 10 + k) / 10.0 FROM r_views, generate_series(0, 9) k WHERE title_id = 301;
+\echo :SQLSTATE
+SELECT dp_count(viewer_id::bigint * 1000 + 7, 1) FROM r_views WHERE title_id = 301;
+\echo :SQLSTATE
+-- fresh noise for the same people
+SELECT perturbed_count(viewer_id::text) FROM r_views WHERE title_id = 301;
+\echo :SQLSTATE
+SELECT perturbed_count(md5(viewer_id::text)) FROM r_views WHERE title_id = 301;
+\echo :SQLSTATE
+SELECT perturbed_count(viewer_id + 1) FROM r_views WHERE title_id = 301;
+\echo :SQLSTATE
+SELECT perturbed_count(day) FROM r_views;
+\echo :SQLSTATE
+SELECT perturbed_count(1) FROM r_views;
+\echo :SQLSTATE
+-- padding with made-up units
+SELECT perturbed_count(u) FROM (SELECT viewer_id AS u FROM r_views WHERE title_id = 301
+                                UNION ALL SELECT -i FROM generate_series(1, 6) i) s;
+\echo :SQLSTATE
+SELECT perturbed_count(u) FROM (SELECT viewer_id AS u FROM r_views WHERE title_id = 301
+                                UNION ALL VALUES (-1), (-2), (-3), (-4), (-5), (-6)) s;
+\echo :SQLSTATE
+SELECT perturbed_count(x) FROM (VALUES (1), (2)) v(x);
+\echo :SQLSTATE
+SELECT dp_count(x, 1) FROM generate_series(1, 100) x;
+\echo :SQLSTATE
+SELECT k, dp_count(viewer_id, 1) FROM r_views CROSS JOIN generate_series(1, 100) k WHERE title_id = 301 GROUP BY k;
+\echo :SQLSTATE
+
+-- dp_count where a join could run it again (fresh noise each time), or in a sublink
+SELECT * FROM generate_series(1, 100) g, (SELECT dp_count(viewer_id, 1) AS c FROM r_views WHERE title_id = 1) s;
+\echo :SQLSTATE
+SELECT (SELECT dp_count(viewer_id, 1) FROM r_views WHERE title_id = 1) AS c;
+\echo :SQLSTATE
+
+-- ---- the unit anywhere but a safe count's argument and a per-unit GROUP BY ----
+SELECT perturbed_count(viewer_id) FROM r_views WHERE viewer_id = 1001;
+\echo :SQLSTATE
+SELECT perturbed_count(viewer_id) FROM r_views WHERE viewer_id IN (1001, 1002, 1003);
+\echo :SQLSTATE
+SELECT perturbed_count(viewer_id) FROM r_views v JOIN r_titles t ON t.title_id = v.viewer_id;
+\echo :SQLSTATE
+SELECT title_id, perturbed_count(viewer_id) FROM r_views GROUP BY title_id ORDER BY min(viewer_id);
+\echo :SQLSTATE
+SELECT perturbed_count(viewer_id) FROM (SELECT viewer_id FROM r_views WHERE viewer_id % 2 = 0) s;
+\echo :SQLSTATE
+SELECT perturbed_count(viewer_id) FROM (SELECT viewer_id, viewer_id AS copy FROM r_views) s WHERE copy > 5;
+\echo :SQLSTATE
+
+-- ---- personal data turned into errors, notices or side effects ----
+-- the error oracle of the issue: a below-floor min_group_size errs only on rows
+SELECT perturbed_count(viewer_id) FROM r_views WHERE title_id = 301 AND day = '2017-12-01' HAVING suppressed_count(viewer_id, 1) > 0;
+\echo :SQLSTATE
+SELECT dp_count(viewer_id, 5) FROM r_views WHERE title_id = 301;
+\echo :SQLSTATE
+SELECT dp_count(viewer_id, 'Infinity') FROM r_views;
+\echo :SQLSTATE
+SELECT dp_count(viewer_id, 0) FROM r_views;
+\echo :SQLSTATE
+SELECT dp_count(viewer_id, (SELECT 0.5::float8)) FROM r_views;
+\echo :SQLSTATE
+SELECT dp_count(viewer_id, title_id::float8) FROM r_views;
+\echo :SQLSTATE
+-- built-ins that are not leakproof, on personal values
+SELECT perturbed_count(viewer_id) FROM r_views WHERE 1 / (day - date '2017-12-01') > 0;
+\echo :SQLSTATE
+SELECT perturbed_count(viewer_id) FROM r_views WHERE (day::text)::int > 0;
+\echo :SQLSTATE
+SELECT perturbed_count(viewer_id) FROM r_views WHERE title_id * 2147483647 > 0;
+\echo :SQLSTATE
+-- volatile functions carry values out
+SELECT perturbed_count(viewer_id) FROM r_views WHERE CASE WHEN day = '2017-12-01' THEN pg_sleep(0) IS NULL ELSE true END;
+\echo :SQLSTATE
+SELECT perturbed_count(viewer_id) FROM r_views WHERE set_config('application_name', day::text, false) <> '';
+\echo :SQLSTATE
+SELECT perturbed_count(viewer_id) FROM r_views WHERE pg_try_advisory_lock(title_id);
+\echo :SQLSTATE
+SELECT perturbed_count(viewer_id) FROM r_views WHERE pg_notify('c', day::text) IS NULL;
+\echo :SQLSTATE
+-- the analyst's own functions and DO blocks
+CREATE OR REPLACE FUNCTION r_mine.peek(d date) RETURNS bool LANGUAGE plpgsql AS $$
+BEGIN RAISE NOTICE 'day %', d; RETURN true; END $$;
+SELECT perturbed_count(viewer_id) FROM r_views WHERE r_mine.peek(day);
+\echo :SQLSTATE
+CREATE OR REPLACE FUNCTION r_mine.cnt() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM r_views';
+\echo :SQLSTATE
+CREATE OR REPLACE FUNCTION r_mine.cnt2() RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN RETURN (SELECT perturbed_count(viewer_id) FROM r_views); END $$;
+SELECT r_mine.cnt2();
+\echo :SQLSTATE
+CREATE OR REPLACE FUNCTION r_mine.cnt3() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM r_views; END;
+SELECT r_mine.cnt3();
+\echo :SQLSTATE
+DO $$ BEGIN PERFORM count(*) FROM r_views; END $$;
+\echo :SQLSTATE
+-- views the analyst creates over personal tables
+CREATE OR REPLACE VIEW r_mine.mine AS SELECT viewer_id FROM r_views;
+\echo :SQLSTATE
+CREATE TABLE r_mine.mine AS SELECT perturbed_count(viewer_id) FROM r_views;
+\echo :SQLSTATE
+SELECT perturbed_count(viewer_id) INTO r_mine.mine2 FROM r_views;
+\echo :SQLSTATE
+
+-- ---- other channels ----
+EXPLAIN ANALYZE SELECT perturbed_count(viewer_id) FROM r_views WHERE title_id = 301;
+\echo :SQLSTATE
+PREPARE pa AS SELECT perturbed_count(viewer_id) FROM r_views;
+EXPLAIN ANALYZE EXECUTE pa;
+\echo :SQLSTATE
+DEALLOCATE pa;
+-- plain EXPLAIN shows no row estimates (COSTS OFF is forced)
+EXPLAIN SELECT perturbed_count(viewer_id) FROM r_views WHERE title_id = 301;
+EXPLAIN (COSTS ON) SELECT perturbed_count(viewer_id) FROM r_views WHERE title_id = 301;
+-- the table's statistics
+SELECT count(*) AS pg_stats_rows FROM pg_stats WHERE tablename = 'r_views';
+SELECT count(*) AS pg_stats_ext_rows FROM pg_stats_ext WHERE tablename = 'r_views';
+SELECT count(*) FROM pg_statistic;
+\echo :SQLSTATE
+SELECT reltuples, relpages FROM pg_class WHERE relname = 'r_views';
+\echo :SQLSTATE
+SELECT * FROM pg_class WHERE relname = 'r_views';
+\echo :SQLSTATE
+SELECT c FROM pg_class c WHERE relname = 'r_views';
+\echo :SQLSTATE
+SELECT pg_stat_get_live_tuples('r_views'::regclass);
+\echo :SQLSTATE
+SELECT n_live_tup FROM pg_stat_user_tables WHERE relname = 'r_views';
+\echo :SQLSTATE
+SELECT heap_blks_read FROM pg_statio_user_tables WHERE relname = 'r_views';
+\echo :SQLSTATE
+SELECT pg_relation_size('r_views'), pg_table_size('r_views');
+\echo :SQLSTATE
+SELECT pg_total_relation_size('r_views');
+\echo :SQLSTATE
+-- the catalog itself stays readable
+SELECT relname, relkind FROM pg_class WHERE relname = 'r_views';
+
+-- ---- lifting the restriction ----
+SET viewstats.min_group_size = 1;
+\echo :SQLSTATE
+SET LOCAL viewstats.dp_max_epsilon = 100;
+\echo :SQLSTATE
+RESET viewstats.min_group_size;
+\echo :SQLSTATE
+SET viewstats.max_groups_contributed = 1000;
+\echo :SQLSTATE
+SELECT set_config('viewstats.min_group_size', '1', false);
+\echo :SQLSTATE
+SELECT set_config('role', 'postgres', false);
+\echo :SQLSTATE
+SET ROLE regress_r_direct;
+\echo :SQLSTATE
+SET SESSION AUTHORIZATION regress_r_direct;
+\echo :SQLSTATE
+LOAD 'viewstats';
+\echo :SQLSTATE
+DROP EXTENSION viewstats;
+\echo :SQLSTATE
+ALTER EXTENSION viewstats UPDATE;
+\echo :SQLSTATE
+SECURITY LABEL FOR viewstats ON ROLE regress_r_analyst IS NULL;
+\echo :SQLSTATE
+CREATE OR REPLACE FUNCTION r_mine.lift() RETURNS int LANGUAGE sql SET role = 'regress_r_direct' AS 'SELECT 1';
+\echo :SQLSTATE
+SET row_security = off;
+SELECT perturbed_count(viewer_id) FROM r_views;
+\echo :SQLSTATE
+RESET row_security;
+SELECT viewstats.access_level();
