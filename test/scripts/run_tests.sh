@@ -156,11 +156,11 @@ step_readme() {
 	return $rc
 }
 
-# Short libFuzzer runs of the core (test/fuzz): VS_FUZZ_SECONDS (20) per
+# Short libFuzzer runs of the core (test/fuzz): VS_FUZZ_SECONDS (12) per
 # harness, each an "ok"/"not ok" line.
 step_fuzz() {
 	local rc=0 idle
-	bash "$VS_ROOT/test/fuzz/run.sh" --seconds "${VS_FUZZ_SECONDS:-20}" 2>&1 |
+	bash "$VS_ROOT/test/fuzz/run.sh" --seconds "${VS_FUZZ_SECONDS:-12}" 2>&1 |
 		tee "$VS_RESULTS/fuzz.log" || rc=$?
 	record_from_log "$VS_RESULTS/fuzz.log"
 	# a harness that ran no input tested nothing
