@@ -149,19 +149,40 @@ RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
 
--- a damaged privacy secret table (only its owner, a superuser, can do this),
--- inside a transaction that is rolled back
+-- a damaged privacy secret (only a superuser can do this), each inside a
+-- transaction that is rolled back
+CREATE TEMP TABLE saved_secret AS SELECT secret FROM privacy_secret;
 BEGIN;
-ALTER TABLE privacy_secret DROP CONSTRAINT privacy_secret_secret_check;
-UPDATE privacy_secret SET secret = substr(secret, 1, 16);
-SELECT 'secret of 16 bytes' AS what,
+ALTER EXTENSION viewstats DROP SEQUENCE privacy_secret_3;
+SELECT 'a sequence out of the extension' AS what,
        pg_temp.try('SELECT perturbed_count(g) FROM generate_series(1, 20) g') AS result;
-ALTER TABLE privacy_secret DROP CONSTRAINT privacy_secret_one_row;
-ALTER TABLE privacy_secret DISABLE TRIGGER privacy_secret_replace;
-INSERT INTO privacy_secret (secret) SELECT secret FROM privacy_secret;
-SELECT 'two rows' AS what,
+SELECT 'rotation, a sequence out of the extension' AS what,
+       pg_temp.try('SELECT rotate_privacy_secret()') AS result;
+ROLLBACK;
+BEGIN;
+-- the view depends on the sequences: out of the extension first, or the
+-- drop would cascade to the extension
+ALTER EXTENSION viewstats DROP VIEW privacy_secret;
+ALTER EXTENSION viewstats DROP SEQUENCE privacy_secret_0;
+DROP SEQUENCE privacy_secret_0 CASCADE;
+SELECT 'a sequence dropped' AS what,
        pg_temp.try('SELECT perturbed_count(g) FROM generate_series(1, 20) g') AS result;
 ROLLBACK;
+BEGIN;
+ALTER SEQUENCE privacy_secret_1 RESTART;
+SELECT 'a sequence restarted' AS what,
+       pg_temp.try('SELECT perturbed_count(g) FROM generate_series(1, 20) g') AS result;
+ROLLBACK;
+SELECT what, pg_temp.try(q) AS result FROM (VALUES
+  ('a secret of 16 bytes', 'INSERT INTO privacy_secret (secret) VALUES (decode(repeat(''ab'', 16), ''hex''))'),
+  ('a secret of 33 bytes', 'INSERT INTO privacy_secret (secret) VALUES (decode(repeat(''ab'', 33), ''hex''))'),
+  ('UPDATE of the view', 'UPDATE privacy_secret SET secret = NULL'),
+  ('DELETE from the view', 'DELETE FROM privacy_secret'),
+  ('TRUNCATE of the view', 'TRUNCATE privacy_secret'),
+  ('the store trigger called', 'SELECT viewstats_privacy_secret_store()')) v(what, q);
+-- none of it changed the secret
+SELECT s.secret = o.secret AS same_secret FROM privacy_secret s, saved_secret o;
+DROP TABLE saved_secret;
 SELECT perturbed_count(g) IS NOT NULL AS secret_restored FROM generate_series(1, 20) g;
 
 -- the summary: every bad input fails with a class 22 or 42 SQLSTATE, or

@@ -296,16 +296,26 @@ JOIN (SELECT g, perturbed_count(viewer) AS p FROM regress_privacy.plog GROUP BY 
 JOIN regress_privacy.exact e USING (g);
 ROLLBACK;
 SELECT regress_privacy.differs('SELECT g, perturbed_count(viewer) FROM regress_privacy.plog GROUP BY g') AS after_rollback_differing;
--- the table keeps one row, and the secret is 32 bytes
+-- the view shows one row, and the secret is 32 bytes
 SELECT count(*) AS rows, min(octet_length(secret)) AS bytes FROM privacy_secret;
+-- the same in a subtransaction rolled back after the new key was used
+BEGIN;
+SAVEPOINT before_rotation;
+SELECT rotate_privacy_secret();
+SELECT regress_privacy.differs('SELECT g, perturbed_count(viewer) FROM regress_privacy.plog GROUP BY g') > 100
+       AS rotated_in_savepoint;
+ROLLBACK TO SAVEPOINT before_rotation;
+SELECT regress_privacy.differs('SELECT g, perturbed_count(viewer) FROM regress_privacy.plog GROUP BY g')
+       AS after_rollback_to_savepoint_differing;
+COMMIT;
 
 -- ---- another session follows a rotation at once ----
 -- A second session (through dblink) computes the counts, which caches the
 -- key it derives; this session rotates the secret and commits.  The other
 -- session's next counts must be this session's new ones, not those of its
--- cached key.  Then the old secret is put back the way a restore does (an
--- INSERT: the trigger replaces the row), and with it the old numbers,
--- which privacy_roles compares with.
+-- cached key.  Then the old secret is put back the way a DBA copies one
+-- (an INSERT into the view), and with it the old numbers, which
+-- privacy_roles compares with.
 CREATE TABLE regress_privacy.old_secret AS SELECT secret FROM privacy_secret;
 CREATE EXTENSION dblink;
 SELECT dblink_connect('other', format('dbname=%s user=%s host=%s port=%s', current_database(), current_user,
@@ -323,6 +333,36 @@ FROM regress_privacy.here_after a
 JOIN regress_privacy.other_before b USING (g)
 JOIN dblink('other', 'SELECT g, perturbed_count(viewer) FROM regress_privacy.plog GROUP BY g')
   AS o(g int, p bigint) USING (g);
+-- The same inside the other session's open transaction: the rotation's
+-- invalidation reaches it at its next statement.
+SELECT dblink_exec('other', 'BEGIN');
+SELECT count(*) AS other_groups
+FROM dblink('other', 'SELECT g, perturbed_count(viewer) FROM regress_privacy.plog GROUP BY g')
+  AS t(g int, p bigint);
+SELECT rotate_privacy_secret();
+CREATE TABLE regress_privacy.here_mid AS
+SELECT g, perturbed_count(viewer) AS p FROM regress_privacy.plog GROUP BY g;
+SELECT count(*) FILTER (WHERE m.p IS DISTINCT FROM a.p) > 100 AS rotation_moved_most_groups,
+       count(*) FILTER (WHERE o.p IS DISTINCT FROM m.p) AS other_transaction_differs
+FROM regress_privacy.here_mid m
+JOIN regress_privacy.here_after a USING (g)
+JOIN dblink('other', 'SELECT g, perturbed_count(viewer) FROM regress_privacy.plog GROUP BY g')
+  AS o(g int, p bigint) USING (g);
+SELECT dblink_exec('other', 'COMMIT');
+-- A superuser's plain setval on one sequence (as pg_restore's data section
+-- does) is not transactional and sends no invalidation: both sessions,
+-- whose keys are cached, must see it at their next transaction.
+SELECT setval('privacy_secret_2', 1234567890123, true) AS plain_setval;
+CREATE TABLE regress_privacy.here_setval AS
+SELECT g, perturbed_count(viewer) AS p FROM regress_privacy.plog GROUP BY g;
+SELECT count(*) FILTER (WHERE s.p IS DISTINCT FROM m.p) > 100 AS setval_moved_most_groups,
+       count(*) FILTER (WHERE o.p IS DISTINCT FROM s.p) AS other_session_differs
+FROM regress_privacy.here_setval s
+JOIN regress_privacy.here_mid m USING (g)
+JOIN dblink('other', 'SELECT g, perturbed_count(viewer) FROM regress_privacy.plog GROUP BY g')
+  AS o(g int, p bigint) USING (g);
+-- the view shows the value set, in the bytes 17 to 24 of the secret
+SELECT substr(secret, 17, 8) = int8send(1234567890123) AS view_shows_setval FROM privacy_secret;
 SELECT dblink_disconnect('other');
 DROP EXTENSION dblink;
 INSERT INTO privacy_secret (secret) SELECT secret FROM regress_privacy.old_secret;

@@ -25,7 +25,6 @@ SELECT current_user = 'regress_analyst' AS analyst, suppress(9) AS nine,
 
 -- ---- what the analyst may use ----
 GRANT SELECT ON ALL TABLES IN SCHEMA regress_privacy TO regress_analyst;
-ANALYZE privacy_secret;   -- so pg_stats has something to hide
 SELECT encode(secret, 'hex') AS secret_hex, encode(secret, 'base64') AS secret_b64
 FROM privacy_secret \gset
 SET ROLE regress_analyst;
@@ -85,23 +84,43 @@ INSERT INTO attempts SELECT label, regress_privacy.try(q) FROM (VALUES
   ('ALTER TABLE', 'ALTER TABLE privacy_secret DISABLE TRIGGER ALL'),
   ('GRANT to self', 'GRANT SELECT ON privacy_secret TO regress_analyst'),
   ('rotate', 'SELECT rotate_privacy_secret()'),
-  ('trigger function', 'SELECT viewstats_privacy_secret_trigger()'),
+  ('trigger function', 'SELECT viewstats_privacy_secret_store()'),
+  ('SELECT sequence', 'SELECT * FROM privacy_secret_0'),
+  ('SELECT last_value', 'SELECT last_value FROM privacy_secret_3'),
+  ('nextval', 'SELECT nextval(''privacy_secret_1'')'),
+  ('currval', 'SELECT currval(''privacy_secret_1'')'),
+  ('setval', 'SELECT setval(''privacy_secret_2'', 1)'),
+  ('setval is_called', 'SELECT setval(''privacy_secret_2'', 1, true)'),
+  ('pg_sequence_last_value', 'SELECT pg_sequence_last_value(''privacy_secret_0'') / 0'),
+  ('ALTER SEQUENCE', 'ALTER SEQUENCE privacy_secret_0 RESTART'),
+  ('GRANT sequence', 'GRANT SELECT ON SEQUENCE privacy_secret_0 TO regress_analyst'),
   ('pg_file_settings', 'SELECT * FROM pg_file_settings'),
   ('pg_read_file', 'SELECT pg_read_file(''postgresql.auto.conf'')')) v(label, q);
 -- PostgreSQL 16 reworded two of these refusals (its own messages, not
--- ours): for them the SQLSTATE is what is compared.
+-- ours): for them the SQLSTATE is what is compared.  Newer releases answer
+-- NULL from pg_sequence_last_value() where older ones refuse: either way
+-- not the value (which would fail with 22012, division by zero).
 SELECT label, CASE WHEN label IN ('ALTER ROLE ALL', 'COPY out')
        THEN split_part(result, ':', 1) || ': (wording differs by PostgreSQL major)'
+       WHEN label = 'pg_sequence_last_value' AND (result = 'ok' OR result LIKE '42501:%')
+       THEN 'refused or NULL (by PostgreSQL release)'
        ELSE result END AS result
 FROM attempts;
 COPY privacy_secret TO STDOUT;
+COPY (SELECT * FROM privacy_secret_1) TO STDOUT;
+COPY privacy_secret_1 TO STDOUT;
 -- channels that answer, with nothing in them
 SELECT current_setting('viewstats.secret', true) AS no_secret_setting;
 SELECT name, setting FROM pg_settings WHERE name LIKE 'viewstats.%' ORDER BY name;
 SELECT count(*) AS settings_about_secrets FROM pg_settings WHERE name ILIKE '%secret%' OR name ILIKE '%salt%';
 SELECT count(*) AS role_db_settings_for_viewstats
 FROM pg_db_role_setting WHERE array_to_string(setconfig, ' ') LIKE '%viewstats%';
-SELECT count(*) AS secret_stats_visible FROM pg_stats WHERE tablename = 'privacy_secret';
+-- pg_sequences hides the values; pg_sequence, readable by all, holds
+-- nothing but the full bigint range and the defaults
+SELECT sequencename, last_value FROM pg_sequences
+WHERE sequencename LIKE 'privacy_secret%' ORDER BY 1;
+SELECT seqrelid::regclass, seqtypid::regtype, seqstart, seqincrement, seqmin, seqmax, seqcache, seqcycle
+FROM pg_sequence WHERE seqrelid::regclass::text LIKE 'privacy_secret%' ORDER BY 1;
 -- every table and view of the extension, and what the analyst may do with it
 SELECT c.relname, c.relkind,
        has_table_privilege(c.oid, 'SELECT') AS can_select,
@@ -128,15 +147,19 @@ SELECT count(*) FILTER (WHERE strpos(result, :'secret_hex') > 0 OR strpos(result
               :'secret_hex') AS explain_position
 FROM attempts;
 
--- a look-alike table first on the search path changes nothing: the secret
--- is read from the extension's own table, never looked up by search_path
+-- look-alikes first on the search path change nothing: the secret is read
+-- from the extension's own sequences, never looked up by search_path
 CREATE TEMP TABLE privacy_secret (secret bytea, created_at timestamptz, one_row bool);
 INSERT INTO pg_temp.privacy_secret VALUES (decode(repeat('00', 32), 'hex'), now(), true);
+CREATE TEMP SEQUENCE privacy_secret_0 MINVALUE 0 START 0;
+CREATE TEMP SEQUENCE privacy_secret_1 MINVALUE 0 START 0;
 SET search_path = pg_temp, public;
+SELECT nextval('pg_temp.privacy_secret_0') + nextval('pg_temp.privacy_secret_1') AS lookalike_zeros;
 SELECT regress_privacy.differs('SELECT g, perturbed_count(viewer) FROM regress_privacy.plog GROUP BY g')
        AS differing_with_lookalike;
 RESET search_path;
 DROP TABLE pg_temp.privacy_secret;
+DROP SEQUENCE pg_temp.privacy_secret_0, pg_temp.privacy_secret_1;
 
 -- rotation granted by mistake: the C function still demands a superuser
 RESET ROLE;

@@ -79,20 +79,78 @@ ALTER FUNCTION @extschema@.viewstats_unit_serialize(pg_catalog.internal)
 REVOKE EXECUTE ON FUNCTION
 	@extschema@.viewstats_unit_serialize_support(pg_catalog.internal) FROM PUBLIC;
 
--- ---- The privacy secret under logical replication (issue 13, finding 1) ----
--- A table in a publication refuses DELETE without a replica identity, and
--- the trigger deletes the old secret on every insert: the one-row index is
--- the identity.  PostgreSQL before 19 cannot leave one table out of FOR ALL
--- TABLES, so such a publication sends the secret to its subscribers (the
--- trigger warns when it writes one into a published table).  The triggers
--- then fire on a subscriber too (ENABLE ALWAYS), so one that has viewstats
--- takes the publisher's secret, and follows its rotations, instead of
--- failing on the one-row index: a replica must not publish a second,
--- independent perturbation of the same counts.  README: "Logical
--- replication".
-ALTER TABLE @extschema@.privacy_secret REPLICA IDENTITY USING INDEX privacy_secret_one_row;
-ALTER TABLE @extschema@.privacy_secret ENABLE ALWAYS TRIGGER privacy_secret_replace;
-ALTER TABLE @extschema@.privacy_secret ENABLE ALWAYS TRIGGER privacy_secret_changed;
+-- ---- The privacy secret, kept out of publications (issue 13, finding 1) ----
+-- Until 0.3.0 the secret was the one row of the table privacy_secret, which
+-- a FOR ALL TABLES or FOR TABLES IN SCHEMA publication sends to its
+-- subscribers (PostgreSQL before 19 cannot leave a table out).  It now lives
+-- in four sequences, 64 bits each: PostgreSQL 15 to 18 publish no sequence
+-- and decode no sequence change.  Full bigint range, nothing else set: no
+-- parameter of pg_sequence says anything about the secret.  PUBLIC has no
+-- privilege on them (src/privacy_secret.c reads them without SQL checks);
+-- pg_dump dumps their values as config relations.  README: "The privacy
+-- secret".
+CREATE SEQUENCE @extschema@.privacy_secret_0 AS pg_catalog.int8
+	MINVALUE -9223372036854775808 MAXVALUE 9223372036854775807;
+CREATE SEQUENCE @extschema@.privacy_secret_1 AS pg_catalog.int8
+	MINVALUE -9223372036854775808 MAXVALUE 9223372036854775807;
+CREATE SEQUENCE @extschema@.privacy_secret_2 AS pg_catalog.int8
+	MINVALUE -9223372036854775808 MAXVALUE 9223372036854775807;
+CREATE SEQUENCE @extschema@.privacy_secret_3 AS pg_catalog.int8
+	MINVALUE -9223372036854775808 MAXVALUE 9223372036854775807;
+REVOKE ALL ON SEQUENCE @extschema@.privacy_secret_0, @extschema@.privacy_secret_1,
+	@extschema@.privacy_secret_2, @extschema@.privacy_secret_3 FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.privacy_secret_0', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.privacy_secret_1', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.privacy_secret_2', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.privacy_secret_3', '');
+
+-- The superuser's interface keeps the table's name: a view of the 32 bytes
+-- (big-endian, sequence 0 first), and an INSERT that stores a row's secret,
+-- or draws a fresh one for a row without (DEFAULT VALUES, NULL), in C, so a
+-- new secret never appears in SQL.  UPDATE and DELETE are refused by the
+-- same trigger (other roles get 42501 first), TRUNCATE by PostgreSQL.
+ALTER TABLE @extschema@.privacy_secret RENAME TO privacy_secret_0_2_0;
+-- (OFFSET 0 keeps the sequences in a subquery, so an UPDATE or DELETE
+-- reaches the trigger instead of trying to lock rows of a sequence.)
+CREATE VIEW @extschema@.privacy_secret AS
+	SELECT s.secret FROM (
+		SELECT pg_catalog.int8send(s0.last_value) OPERATOR(pg_catalog.||)
+			   pg_catalog.int8send(s1.last_value) OPERATOR(pg_catalog.||)
+			   pg_catalog.int8send(s2.last_value) OPERATOR(pg_catalog.||)
+			   pg_catalog.int8send(s3.last_value) AS secret
+		FROM @extschema@.privacy_secret_0 s0, @extschema@.privacy_secret_1 s1,
+			 @extschema@.privacy_secret_2 s2, @extschema@.privacy_secret_3 s3
+		OFFSET 0) s;
+REVOKE ALL ON TABLE @extschema@.privacy_secret FROM PUBLIC;
+CREATE FUNCTION @extschema@.viewstats_privacy_secret_store() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'viewstats_privacy_secret_store'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE;
+REVOKE EXECUTE ON FUNCTION @extschema@.viewstats_privacy_secret_store() FROM PUBLIC;
+CREATE TRIGGER privacy_secret_store INSTEAD OF INSERT OR UPDATE OR DELETE ON @extschema@.privacy_secret
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.viewstats_privacy_secret_store();
+
+-- The move.  An update from 0.2.0 keeps its secret, so the published
+-- perturbed counts stay the same.  A row written by this very transaction
+-- (CREATE EXTENSION, which ran the 0.1.0--0.2.0 script just now, or an
+-- update from 0.1.0) may already be in the WAL stream of a FOR ALL TABLES
+-- publication: it is replaced by a fresh secret (NULL), as is a missing
+-- row.  The value goes from table to view in the plan, never in SQL text.
+INSERT INTO @extschema@.privacy_secret (secret)
+	SELECT (SELECT CASE WHEN t.xmin OPERATOR(pg_catalog.=)
+							 pg_catalog.xid(pg_catalog.pg_current_xact_id())
+						THEN NULL ELSE t.secret END
+			FROM @extschema@.privacy_secret_0_2_0 t LIMIT 1);
+-- Out of the extension first: that also takes it out of extconfig.
+ALTER EXTENSION viewstats DROP TABLE @extschema@.privacy_secret_0_2_0;
+DROP TABLE @extschema@.privacy_secret_0_2_0;
+DROP FUNCTION @extschema@.viewstats_privacy_secret_trigger();
+
+-- The same name and privileges (EXECUTE revoked from PUBLIC), a new C
+-- symbol: the 0.1.0--0.2.0 script, which every CREATE EXTENSION runs with
+-- this library, still calls the old one on the table.
+CREATE OR REPLACE FUNCTION @extschema@.rotate_privacy_secret() RETURNS pg_catalog.void
+	AS 'MODULE_PATHNAME', 'viewstats_rotate_privacy_secret_0_3'
+	LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 
 -- ---- Restricted mode -------------------------------------------------------
 -- The access level the server enforces for analysts who write their own SQL

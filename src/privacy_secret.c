@@ -3,103 +3,242 @@
  *		The database's secret behind perturbed_count's record keys: where it
  *		lives, how it is read, cached, replaced and rotated.
  *
- * The secret is 256 bits from pg_strong_random in the one row of the
- * extension's table privacy_secret, on which PUBLIC has no privilege.  It
- * is never a GUC (SHOW, current_setting, pg_settings, pg_db_role_setting
- * and pg_file_settings show GUCs) and never passes through SQL: this file
- * reads it with a heap scan, which checks no SQL privilege, so an analyst
- * can run perturbed_count without being able to SELECT the secret.  Only a
- * derived SipHash key is kept, in backend memory.
+ * The secret is 256 bits from pg_strong_random, kept as the last values of
+ * four bigint sequences owned by the extension, privacy_secret_0 to _3
+ * (64 bits each, big-endian in that order), on which PUBLIC has no
+ * privilege.  Sequences, unlike tables, are never published by logical
+ * replication in PostgreSQL 15 to 18 (FOR ALL TABLES and FOR TABLES IN
+ * SCHEMA list tables), and logical decoding does not decode their changes,
+ * so the secret stays in this database unless a superuser copies it.  It
+ * is never a GUC and never passes through SQL text or parameters: this file
+ * reads the sequences with heap scans, which check no SQL privilege, so an
+ * analyst can run perturbed_count without being able to read the secret.
+ * Only a derived SipHash key is kept, in backend memory.
  *
- * Any write to the table sends a relcache invalidation (trigger below),
- * and every backend drops its cached key when it processes it.  The read
- * uses a catalog snapshot, which PostgreSQL refreshes whenever it processes
- * invalidations, so a key cached after a rotation's invalidation is never
- * the old one.
+ * Writes are transactional: each sequence first gets a new relfilenode in
+ * the current transaction (ResetSequence, as TRUNCATE ... RESTART IDENTITY
+ * does), and setval then writes into that file, which an abort discards
+ * with the catalog change.  A committed write sends a relcache invalidation
+ * for each sequence, and every backend drops its cached key when it
+ * processes one.  A plain setval by pg_restore or a DBA is neither
+ * transactional nor invalidating, so the key is also forgotten at the end
+ * of every transaction (and on subtransaction abort): each transaction that
+ * uses perturbed_count reads the four sequences once.
  *
- * Restore: CREATE EXTENSION makes a fresh secret, and pg_restore then loads
- * the dumped row (the table is registered with pg_extension_config_dump).
- * The BEFORE INSERT trigger deletes whatever row is there, so the last row
- * inserted wins and the restored secret replaces the fresh one.  A unique
- * index keeps the table at one row even if triggers are disabled (a
- * data-only restore with --disable-triggers fails instead of guessing).
+ * The superuser's interface is the view privacy_secret (secret bytea): its
+ * INSTEAD OF INSERT trigger stores the row's 32 bytes, or draws a fresh
+ * secret for a row without one, so a rotation's secret exists only in the
+ * sequences.  pg_dump dumps the sequences' values (they are registered with
+ * pg_extension_config_dump), and the restore's setval replaces the fresh
+ * secret of CREATE EXTENSION.
  *
- * A new secret is drawn by the trigger into a row inserted without one, so
- * it never appears in a statement or a parameter, where auto_explain could
- * log it.  Logical replication: the one-row index is the replica identity
- * (a published table needs one for the trigger's DELETE), and the triggers
- * fire on subscribers too, so a subscriber that receives the secret takes
- * it; writing a secret into a published table warns.
+ * Until 0.3.0 the secret was the one row of the table privacy_secret.  Every
+ * CREATE EXTENSION still makes that table (the 0.1.0--0.2.0 script runs with
+ * this library), and a database not yet updated still has it: the table's
+ * trigger and rotation below keep working for it, and the key is read from
+ * it while the sequences do not exist.
  */
 #include "privacy.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
+#include "commands/sequence.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
-#include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
 PG_FUNCTION_INFO_V1(viewstats_rotate_privacy_secret);
+PG_FUNCTION_INFO_V1(viewstats_rotate_privacy_secret_0_3);
 PG_FUNCTION_INFO_V1(viewstats_privacy_secret_trigger);
+PG_FUNCTION_INFO_V1(viewstats_privacy_secret_store);
 
-#define SECRET_TABLE	"privacy_secret"
+#define SECRET_TABLE	"privacy_secret"	/* 0.2.0: the table; 0.3.0: the view */
+#define SECRET_SEQUENCES 4
 #define RECORD_KEY_LABEL "viewstats/perturbed_count/record-key/v1"
 
+StaticAssertDecl(SECRET_SEQUENCES * sizeof(int64) == CK_SECRET_LEN,
+				 "the sequences hold the secret exactly");
+
 static bool key_valid = false;
-static Oid	key_relid = InvalidOid;
+static Oid	key_relids[SECRET_SEQUENCES];
 static ck_sipkey record_key;
-static bool callback_registered = false;
+static bool callbacks_registered = false;
 
 static void
 forget_key(void)
 {
 	key_valid = false;
-	key_relid = InvalidOid;
+	memset(key_relids, 0, sizeof(key_relids));
 	explicit_bzero(&record_key, sizeof(record_key));
 }
 
 static void
 secret_inval_callback(Datum arg, Oid relid)
 {
-	if (!OidIsValid(relid) || relid == key_relid)
+	if (!OidIsValid(relid))
+		forget_key();
+	for (int i = 0; i < SECRET_SEQUENCES; i++)
+		if (relid == key_relids[i])
+			forget_key();
+}
+
+/* a plain setval sends no invalidation: every transaction reads afresh */
+static void
+secret_xact_callback(XactEvent event, void *arg)
+{
+	forget_key();
+}
+
+/* a key read after a rotation in a rolled-back subtransaction is stale */
+static void
+secret_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+						SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
 		forget_key();
 }
 
 /*
- * The secret table of the extension that owns function fn_oid.  The
- * function's schema is trustworthy (only a superuser can create a C
- * function), and the table must belong to the extension, so a look-alike
- * table created by someone else is never read.
+ * Relation relname of schema nsp, if it exists with that kind and belongs
+ * to the extension viewstats; else InvalidOid.  The schema is trustworthy
+ * (that of a C function or of the extension's view), and membership keeps
+ * a look-alike made by someone else from being read or written.
  */
 static Oid
-secret_relid(Oid fn_oid)
+extension_relid(Oid nsp, const char *relname, char relkind)
 {
-	Oid			nsp = get_func_namespace(fn_oid);
 	Oid			extoid = get_extension_oid("viewstats", true);
-	Oid			relid = OidIsValid(nsp) ? get_relname_relid(SECRET_TABLE, nsp) : InvalidOid;
+	Oid			relid = OidIsValid(nsp) ? get_relname_relid(relname, nsp) : InvalidOid;
 
 	if (!OidIsValid(relid) || !OidIsValid(extoid) ||
+		get_rel_relkind(relid) != relkind ||
 		getExtensionOfObject(RelationRelationId, relid) != extoid)
+		return InvalidOid;
+	return relid;
+}
+
+/*
+ * The secret's sequences in schema nsp.  None at all is the layout of 0.2.0
+ * (false if missing_ok); a part of them is damage, reported.
+ */
+static bool
+secret_sequences(Oid nsp, Oid relids[SECRET_SEQUENCES], bool missing_ok)
+{
+	int			found = 0;
+	int			missing = -1;
+
+	for (int i = 0; i < SECRET_SEQUENCES; i++)
+	{
+		char		name[NAMEDATALEN];
+
+		snprintf(name, sizeof(name), "%s_%d", SECRET_TABLE, i);
+		relids[i] = extension_relid(nsp, name, RELKIND_SEQUENCE);
+		if (OidIsValid(relids[i]))
+			found++;
+		else if (missing < 0)
+			missing = i;
+	}
+	if (found == SECRET_SEQUENCES || (found == 0 && missing_ok))
+		return found > 0;
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("the viewstats privacy secret is missing"),
+			 errdetail("Sequence \"%s_%d\" does not exist in schema \"%s\" or does not belong to extension viewstats.",
+					   SECRET_TABLE, missing, get_namespace_name(nsp)),
+			 errhint("Drop and create the extension again, which draws a new secret.")));
+	return false;				/* keep the compiler quiet */
+}
+
+/* the table of 0.2.0 next to function fn_oid */
+static Oid
+secret_table_relid(Oid fn_oid)
+{
+	Oid			relid = extension_relid(get_func_namespace(fn_oid), SECRET_TABLE,
+										RELKIND_RELATION);
+
+	if (!OidIsValid(relid))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("the viewstats privacy secret table is missing"),
+				 errmsg("the viewstats privacy secret is missing"),
 				 errhint("ALTER EXTENSION viewstats UPDATE creates it.")));
 	return relid;
 }
 
-/* Read the one row without SQL permission checks; copy out the secret. */
 static void
-read_secret(Oid relid, uint8 secret[CK_SECRET_LEN])
+no_secret(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("viewstats has no privacy secret in this database"),
+			 errhint("A superuser can make one with SELECT rotate_privacy_secret().")));
+}
+
+/*
+ * Read the sequences' last values without SQL permission checks.  A
+ * sequence never set since it was made or restarted (is_called false)
+ * holds its start value, which is no secret.
+ */
+static void
+read_sequences(const Oid relids[SECRET_SEQUENCES], uint8 secret[CK_SECRET_LEN])
+{
+	for (int i = 0; i < SECRET_SEQUENCES; i++)
+	{
+		Relation	rel = table_open(relids[i], AccessShareLock);
+		TupleDesc	desc = RelationGetDescr(rel);
+		SysScanDesc scan;
+		HeapTuple	tup;
+		int			rows = 0;
+		bool		set = false;
+		uint64		v = 0;
+
+		/* a sequence is a one-tuple heap */
+		scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+		while ((tup = systable_getnext(scan)) != NULL)
+		{
+			bool		isnull1,
+						isnull3;
+			Datum		last = heap_getattr(tup, 1, desc, &isnull1);
+			Datum		called = heap_getattr(tup, 3, desc, &isnull3);
+
+			rows++;
+			if (!isnull1 && !isnull3 && DatumGetBool(called))
+			{
+				v = (uint64) DatumGetInt64(last);
+				set = true;
+			}
+		}
+		systable_endscan(scan);
+		table_close(rel, AccessShareLock);
+		if (rows != 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("the viewstats privacy secret is corrupted"),
+					 errdetail_plural("Sequence \"%s\" holds %d row, and must hold one.",
+									  "Sequence \"%s\" holds %d rows, and must hold one.",
+									  rows, get_rel_name(relids[i]), rows)));
+		if (!set)
+			no_secret();
+		for (int b = 0; b < 8; b++)
+			secret[i * 8 + b] = (uint8) (v >> (56 - 8 * b));
+		v = 0;
+	}
+}
+
+/* Read the one row of the 0.2.0 table; copy out the secret. */
+static void
+read_secret_table(Oid relid, uint8 secret[CK_SECRET_LEN])
 {
 	Relation	rel = table_open(relid, AccessShareLock);
 	SysScanDesc scan;
@@ -136,10 +275,7 @@ read_secret(Oid relid, uint8 secret[CK_SECRET_LEN])
 
 	/* the messages never include the value */
 	if (rows == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("viewstats has no privacy secret in this database"),
-				 errhint("A superuser can make one with SELECT rotate_privacy_secret().")));
+		no_secret();
 	if (rows > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
@@ -160,34 +296,158 @@ ck_sipkey
 viewstats_record_key(Oid fn_oid)
 {
 	uint8		secret[CK_SECRET_LEN];
-	Oid			relid;
+	Oid			relids[SECRET_SEQUENCES] = {InvalidOid};
 
 	if (key_valid)
 		return record_key;
-	if (!callback_registered)
+	if (!callbacks_registered)
 	{
 		CacheRegisterRelcacheCallback(secret_inval_callback, (Datum) 0);
-		callback_registered = true;
+		RegisterXactCallback(secret_xact_callback, NULL);
+		RegisterSubXactCallback(secret_subxact_callback, NULL);
+		callbacks_registered = true;
 	}
-	relid = secret_relid(fn_oid);
-	read_secret(relid, secret);
+	if (secret_sequences(get_func_namespace(fn_oid), relids, true))
+		read_sequences(relids, secret);
+	else
+	{
+		relids[0] = secret_table_relid(fn_oid);
+		read_secret_table(relids[0], secret);
+	}
 	record_key = ck_derive_key(secret, RECORD_KEY_LABEL);
 	explicit_bzero(secret, sizeof(secret));
-	key_relid = relid;
+	memcpy(key_relids, relids, sizeof(key_relids));
 	key_valid = true;
 	return record_key;
 }
 
 /*
- * rotate_privacy_secret(): a fresh secret.  EXECUTE is revoked from PUBLIC
- * in SQL, and checked again here in case it is granted by mistake.
- *
- * The new secret never passes through SQL: the INSERT below names no
- * value, and the trigger draws the secret into the row it inserts.  A
- * value passed as a parameter, or written into the statement, would show
- * in auto_explain's plans (a one-shot plan folds parameters into
- * constants, which log_verbose prints, and auto_explain logs parameters
- * from PostgreSQL 16 on) and in error details.
+ * Store a secret in the sequences, in the current transaction: a new
+ * relfilenode for each (ResetSequence, under the AccessExclusiveLock it
+ * requires, which readers wait on until commit), then setval into it.  The
+ * value goes from C to C, never through SQL.  The caller is a superuser.
+ */
+static void
+store_secret(const Oid relids[SECRET_SEQUENCES], const uint8 secret[CK_SECRET_LEN])
+{
+	for (int i = 0; i < SECRET_SEQUENCES; i++)
+	{
+		uint64		v = 0;
+
+		for (int b = 0; b < 8; b++)
+			v = (v << 8) | secret[i * 8 + b];
+		LockRelationOid(relids[i], AccessExclusiveLock);
+		ResetSequence(relids[i]);
+		DirectFunctionCall3(setval3_oid, ObjectIdGetDatum(relids[i]),
+							Int64GetDatum((int64) v), BoolGetDatum(true));
+		v = 0;
+	}
+	forget_key();
+}
+
+static void
+fresh_secret(uint8 secret[CK_SECRET_LEN])
+{
+	if (!pg_strong_random(secret, CK_SECRET_LEN))
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not generate a random privacy secret")));
+}
+
+static void
+require_superuser_to_rotate(void)
+{
+	if (!superuser())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("must be superuser to rotate the viewstats privacy secret")));
+}
+
+/*
+ * rotate_privacy_secret() from 0.3.0 on: a fresh secret in the sequences.
+ * EXECUTE is revoked from PUBLIC in SQL, and checked again here in case it
+ * is granted by mistake.
+ */
+Datum
+viewstats_rotate_privacy_secret_0_3(PG_FUNCTION_ARGS)
+{
+	Oid			relids[SECRET_SEQUENCES];
+	uint8		secret[CK_SECRET_LEN];
+
+	require_superuser_to_rotate();
+	secret_sequences(get_func_namespace(fcinfo->flinfo->fn_oid), relids, false);
+	fresh_secret(secret);
+	store_secret(relids, secret);
+	explicit_bzero(secret, sizeof(secret));
+	PG_RETURN_VOID();
+}
+
+/*
+ * INSTEAD OF INSERT FOR EACH ROW on the view privacy_secret: store the row's
+ * secret (32 bytes), or a fresh one for a row without (INSERT ... DEFAULT
+ * VALUES, or NULL).  Superusers only, even if INSERT on the view is granted.
+ * INSTEAD OF UPDATE and DELETE refuse: with the triggers there, PostgreSQL
+ * checks privileges on the view first, so other roles get 42501.
+ */
+Datum
+viewstats_privacy_secret_store(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	Relation	rel;
+	Oid			relids[SECRET_SEQUENCES];
+	uint8		secret[CK_SECRET_LEN];
+	bool		isnull;
+	Datum		d;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_INSTEAD(td->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("viewstats_privacy_secret_store must be called as an INSTEAD OF row trigger")));
+	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("the viewstats privacy secret can only be replaced"),
+				 errhint("INSERT a new secret into privacy_secret, or SELECT rotate_privacy_secret().")));
+	if (!superuser())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("must be superuser to set the viewstats privacy secret")));
+	rel = td->tg_relation;
+	if (RelationGetRelid(rel) != extension_relid(RelationGetNamespace(rel), SECRET_TABLE, RELKIND_VIEW))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("viewstats_privacy_secret_store is only for the view privacy_secret of extension viewstats")));
+	secret_sequences(RelationGetNamespace(rel), relids, false);
+
+	d = heap_getattr(td->tg_trigtuple, 1, RelationGetDescr(rel), &isnull);
+	if (isnull)
+		fresh_secret(secret);
+	else
+	{
+		bytea	   *b = DatumGetByteaPP(d);
+		int			len = VARSIZE_ANY_EXHDR(b);
+
+		if (len != CK_SECRET_LEN)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a viewstats privacy secret must be 32 bytes long"),
+					 errdetail_plural("The value given is %d byte long.",
+									  "The value given is %d bytes long.",
+									  len, len)));
+		memcpy(secret, VARDATA_ANY(b), CK_SECRET_LEN);
+	}
+	store_secret(relids, secret);
+	explicit_bzero(secret, sizeof(secret));
+	return PointerGetDatum(td->tg_trigtuple);
+}
+
+/* ---- the table of 0.2.0 ---- */
+
+/*
+ * rotate_privacy_secret() of 0.2.0, on the table: the INSERT below names no
+ * value, and the table's trigger draws the secret into the row it inserts,
+ * so the secret never shows in a statement or a parameter (auto_explain).
  */
 Datum
 viewstats_rotate_privacy_secret(PG_FUNCTION_ARGS)
@@ -196,11 +456,8 @@ viewstats_rotate_privacy_secret(PG_FUNCTION_ARGS)
 	char	   *sql;
 	int			rc;
 
-	if (!superuser())
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("must be superuser to rotate the viewstats privacy secret")));
-	relid = secret_relid(fcinfo->flinfo->fn_oid);
+	require_superuser_to_rotate();
+	relid = secret_table_relid(fcinfo->flinfo->fn_oid);
 
 	/* the trigger deletes the old row and invalidates every cached key */
 	sql = psprintf("INSERT INTO %s DEFAULT VALUES",
@@ -216,11 +473,7 @@ viewstats_rotate_privacy_secret(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-/*
- * A row being inserted without a secret (rotate_privacy_secret(), or a
- * superuser's INSERT ... DEFAULT VALUES) gets 256 fresh bits from
- * pg_strong_random; the value exists only in the row.
- */
+/* a row of the 0.2.0 table inserted without a secret gets a fresh one */
 static HeapTuple
 with_fresh_secret(Relation rel, HeapTuple tuple)
 {
@@ -237,10 +490,7 @@ with_fresh_secret(Relation rel, HeapTuple tuple)
 				 errmsg("the viewstats privacy secret table is corrupted"),
 				 errdetail("Its first column is not of type bytea.")));
 	SET_VARSIZE(val, VARHDRSZ + CK_SECRET_LEN);
-	if (!pg_strong_random(VARDATA(val), CK_SECRET_LEN))
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("could not generate a random privacy secret")));
+	fresh_secret((uint8 *) VARDATA(val));
 	values[0] = PointerGetDatum(val);
 	replace[0] = true;
 	result = heap_modify_tuple(tuple, desc, values, nulls, replace);
@@ -250,55 +500,13 @@ with_fresh_secret(Relation rel, HeapTuple tuple)
 }
 
 /*
- * A warning when the secret table is in a publication: its subscribers (or
- * a logical decoding client) receive the secret written now.  PostgreSQL
- * before 19 cannot leave one table out of FOR ALL TABLES, so this is the
- * one place the extension can say so.  Called connected to SPI.
- */
-static void
-warn_if_published(Relation rel)
-{
-	Oid			argtypes[2] = {TEXTOID, TEXTOID};
-	Datum		args[2];
-	char	   *nspname = get_namespace_name(RelationGetNamespace(rel));
-	char	   *relname = RelationGetRelationName(rel);
-	char	   *table = quote_qualified_identifier(nspname, relname);
-	uint64		n;
-	StringInfoData names;
-
-	args[0] = CStringGetTextDatum(nspname);
-	args[1] = CStringGetTextDatum(relname);
-	if (SPI_execute_with_args("SELECT pg_catalog.quote_ident(pubname::pg_catalog.text) "
-							  "FROM pg_catalog.pg_publication_tables "
-							  "WHERE schemaname::pg_catalog.text OPERATOR(pg_catalog.=) $1 "
-							  "AND tablename::pg_catalog.text OPERATOR(pg_catalog.=) $2 ORDER BY 1",
-							  2, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not look up the publications of the privacy secret");
-	n = SPI_processed;
-	if (n == 0)
-		return;
-	initStringInfo(&names);
-	for (uint64 i = 0; i < n; i++)
-		appendStringInfo(&names, "%s\"%s\"", i == 0 ? "" : ", ",
-						 SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
-	ereport(WARNING,
-			(errcode(ERRCODE_WARNING),
-			 errmsg("the viewstats privacy secret is published"),
-			 errdetail_plural("Publication %s publishes table %s, so its subscribers receive the secret.",
-							  "Publications %s publish table %s, so their subscribers receive the secret.",
-							  n, names.data, table),
-			 errhint("To keep the secret in this database, publish a list of tables, or install viewstats in a schema no publication covers.")));
-}
-
-/*
- * Trigger on privacy_secret.  BEFORE INSERT FOR EACH ROW: draw a secret for
- * a row that has none, and delete the rows there, so the row being
- * inserted (a rotation's, a restore's, or one a subscriber receives) is the
- * only one.  The table's triggers fire on subscribers too (ENABLE ALWAYS):
- * a subscriber that receives the secret takes it instead of failing on the
- * one-row index.  Any change (this one, or an UPDATE, DELETE or TRUNCATE by
- * the owner): invalidate the table's relcache entry at commit, which makes
- * every backend drop its cached key.
+ * Trigger on the 0.2.0 table.  BEFORE INSERT FOR EACH ROW: draw a secret for
+ * a row that has none, and delete the rows there, so the row being inserted
+ * is the only one.  Any change: invalidate the table's relcache entry at
+ * commit, which makes every backend drop its cached key.  Every CREATE
+ * EXTENSION runs it (the 0.1.0--0.2.0 script makes the first secret); the
+ * 0.3.0 script then draws a new secret into the sequences and drops the
+ * table.
  */
 Datum
 viewstats_privacy_secret_trigger(PG_FUNCTION_ARGS)
@@ -327,16 +535,14 @@ viewstats_privacy_secret_trigger(PG_FUNCTION_ARGS)
 
 		/*
 		 * Delete only when there is something to delete: a table in a
-		 * publication refuses any DELETE until it has a replica identity,
-		 * which the 0.2.0 script, run by every CREATE EXTENSION before the
-		 * 0.3.0 one sets it, does not give.
+		 * publication refuses any DELETE without a replica identity, and
+		 * CREATE EXTENSION inserts the first row into an empty table.
 		 */
 		if (SPI_execute(psprintf("SELECT FROM %s LIMIT 1", table), true, 0) != SPI_OK_SELECT)
 			elog(ERROR, "could not read the old privacy secret");
 		if (SPI_processed > 0 &&
 			SPI_execute(psprintf("DELETE FROM %s", table), false, 0) != SPI_OK_DELETE)
 			elog(ERROR, "could not delete the old privacy secret");
-		warn_if_published(rel);
 		SPI_finish();
 		return PointerGetDatum(tuple);
 	}

@@ -1,8 +1,8 @@
 # The privacy secret behind perturbed_count: one per database, made by
-# CREATE EXTENSION, kept across restarts and pg_dump/pg_restore (the restored
-# secret replaces the fresh one CREATE EXTENSION makes on restore), changed
-# only by rotate_privacy_secret(), and followed at once by sessions that have
-# the old key cached.  Perturbed counts are compared as digests: equal
+# CREATE EXTENSION, kept across restarts, crashes and pg_dump/pg_restore
+# (the restored secret replaces the fresh one CREATE EXTENSION makes on
+# restore), changed only by rotate_privacy_secret() or a superuser's write,
+# and followed by sessions that have the old key cached.  Perturbed counts are compared as digests: equal
 # digests mean the same secret gave the same numbers; and each database's
 # counts are checked against the exact distinct counts (published, within
 # the p-table's deviation of 2, never below the threshold of 10).
@@ -11,6 +11,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use ViewstatsLoad;
 
 my $node = PostgreSQL::Test::Cluster->new('secret');
 $node->init;
@@ -87,28 +90,66 @@ is($node->safe_psql('target_plain', $secret_sql), $secret, 'plain restore: the s
 is($node->safe_psql('target_plain', $counts_sql), $counts, 'plain restore: the same counts');
 
 # Another database has its own secret; a data-only restore of the secret
-# into it replaces that secret, and with triggers disabled the one-row
-# index refuses the second row instead of keeping two.  (--single-transaction
-# also rolls back pg_restore's DISABLE TRIGGER, which a failed restore would
-# otherwise leave in place.)
+# (the setval of its four sequences) into it replaces that secret, and a
+# session there with the old key cached follows at its next transaction
+# (setval is not transactional and invalidates nothing: the key is
+# forgotten at the end of every transaction).  --disable-triggers is moot:
+# sequences have no triggers, and the restore works with or without it.
 $node->safe_psql('postgres', 'CREATE DATABASE other');
 $node->safe_psql('other', 'CREATE EXTENSION viewstats');
+$node->safe_psql('other', q{
+	CREATE TABLE views AS
+	SELECT g, g * 1000 + v AS viewer
+	FROM generate_series(1, 200) g, generate_series(1, 10 + g % 40) v;
+});
 my $other = $node->safe_psql('other', $secret_sql);
 like($other, qr/^1 row\(s\), /, 'a new database gets one secret');
 isnt($other, $secret, 'of its own');
-$node->command_fails(
-	[ 'pg_restore', '--single-transaction', '--data-only', '--disable-triggers', '--table=privacy_secret',
-	  '--dbname', $node->connstr('other'), "$dir/source.dump" ],
-	'data-only restore with triggers disabled is refused');
-is($node->safe_psql('other', $secret_sql), $other, 'and leaves the secret alone');
-is($node->safe_psql('other',
-		q{SELECT string_agg(tgenabled::text, ',') FROM pg_trigger WHERE tgrelid = 'privacy_secret'::regclass}),
-	'A,A', 'and the triggers enabled (always: on logical replication subscribers too)');
+$session = $node->background_psql('other');
+isnt($session->query_safe($counts_sql), $counts, 'so other perturbed counts, cached in a session');
+my @tables = map { "--table=privacy_secret_$_" } 0 .. 3;
 $node->command_ok(
-	[ 'pg_restore', '--exit-on-error', '--data-only', '--table=privacy_secret',
+	[ 'pg_restore', '--exit-on-error', '--data-only', '--disable-triggers', @tables,
 	  '--dbname', $node->connstr('other'), "$dir/source.dump" ],
-	'data-only restore of the secret');
+	'data-only restore of the secret\'s sequences, with --disable-triggers');
 is($node->safe_psql('other', $secret_sql), $secret, 'replaces the secret');
+is($node->safe_psql('other', $counts_sql), $counts, 'and so the perturbed counts');
+is($session->query_safe($counts_sql), $counts, 'in the session with the old key cached too');
+$session->quit;
+$node->safe_psql('other', 'SELECT rotate_privacy_secret()');
+$node->command_ok(
+	[ 'pg_restore', '--exit-on-error', '--data-only', @tables,
+	  '--dbname', $node->connstr('other'), "$dir/source.dump" ],
+	'and without --disable-triggers');
+is($node->safe_psql('other', $secret_sql), $secret, 'replaces the secret as well');
+
+# A role that cannot read the secret cannot dump the whole database; it can
+# without the secret's data.
+$node->safe_psql('source', 'CREATE ROLE dumper LOGIN; GRANT SELECT ON views TO dumper');
+my $as_dumper = $node->connstr('source') . ' user=dumper';
+$node->command_fails([ 'pg_dump', '--file', "$dir/dumper.sql", '--dbname', $as_dumper ],
+	'pg_dump by a role that cannot read the secret fails');
+$node->command_ok(
+	[ 'pg_dump', '--exclude-table-data=privacy_*', '--file', "$dir/dumper.sql", '--dbname', $as_dumper ],
+	'and works with --exclude-table-data=privacy_*');
+unlike(slurp_file("$dir/dumper.sql"), qr/privacy_secret_\d/, 'which holds nothing of the secret');
+
+# A crash (kill -9) after a committed rotation keeps it; a rotation rolled
+# back before the crash leaves no trace.
+$node->safe_psql('source', 'CHECKPOINT');
+$node->safe_psql('source', 'SELECT rotate_privacy_secret()');
+my $committed = $node->safe_psql('source', $secret_sql);
+my $committed_counts = $node->safe_psql('source', $counts_sql);
+isnt($committed, $secret, 'a rotation committed');
+$node->safe_psql('source', 'BEGIN; SELECT rotate_privacy_secret(); ROLLBACK;');
+my @children = ViewstatsLoad::children_of($node->{_pid});
+$node->kill9;
+ViewstatsLoad::wait_gone(@children);
+$node->start;
+ok($node->log_contains('database system was interrupted|was not properly shut down'),
+	'the restart went through crash recovery');
+is($node->safe_psql('source', $secret_sql), $committed, 'after kill -9 the committed rotation stands');
+is($node->safe_psql('source', $counts_sql), $committed_counts, 'and its perturbed counts');
 
 $node->stop;
 done_testing();
