@@ -20,10 +20,11 @@
  * does), and setval then writes into that file, which an abort discards
  * with the catalog change.  A committed write sends a relcache invalidation
  * for each sequence, and every backend drops its cached key when it
- * processes one.  A plain setval by pg_restore or a DBA is neither
+ * processes one (the rotating backend too, when a subtransaction that
+ * rotated aborts).  A plain setval by pg_restore or a DBA is neither
  * transactional nor invalidating, so the key is also forgotten at the end
- * of every transaction (and on subtransaction abort): each transaction that
- * uses perturbed_count reads the four sequences once.
+ * of every transaction: each transaction that uses perturbed_count reads
+ * the four sequences once.
  *
  * The superuser's interface is the view privacy_secret (secret bytea): its
  * INSTEAD OF INSERT trigger stores the row's 32 bytes, or draws a fresh
@@ -94,20 +95,15 @@ secret_inval_callback(Datum arg, Oid relid)
 			forget_key();
 }
 
-/* a plain setval sends no invalidation: every transaction reads afresh */
+/*
+ * A plain setval sends no invalidation: every transaction reads afresh.
+ * (A rotation rolled back to a savepoint needs nothing more: PostgreSQL
+ * runs the aborted subtransaction's invalidations locally.)
+ */
 static void
 secret_xact_callback(XactEvent event, void *arg)
 {
 	forget_key();
-}
-
-/* a key read after a rotation in a rolled-back subtransaction is stale */
-static void
-secret_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
-						SubTransactionId parentSubid, void *arg)
-{
-	if (event == SUBXACT_EVENT_ABORT_SUB)
-		forget_key();
 }
 
 /*
@@ -304,7 +300,6 @@ viewstats_record_key(Oid fn_oid)
 	{
 		CacheRegisterRelcacheCallback(secret_inval_callback, (Datum) 0);
 		RegisterXactCallback(secret_xact_callback, NULL);
-		RegisterSubXactCallback(secret_subxact_callback, NULL);
 		callbacks_registered = true;
 	}
 	if (secret_sequences(get_func_namespace(fn_oid), relids, true))
