@@ -211,9 +211,9 @@ viewstats_ck_report(ck_status st)
 		case CK_ERR_TOO_LARGE:
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("too many distinct units in one group"),
-					 errdetail_plural("A group may hold at most %llu distinct unit.",
-									  "A group may hold at most %llu distinct units.",
+					 errmsg("too many distinct units in one in-memory unit set"),
+					 errdetail_plural("An in-memory set holds at most %llu unit; a larger group is spilled to disk before it gets there.",
+									  "An in-memory set holds at most %llu units; a larger group is spilled to disk before it gets there.",
 									  (unsigned long) CK_SET_MAX,
 									  (unsigned long long) CK_SET_MAX)));
 			break;
