@@ -43,6 +43,7 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/dependency.h"
@@ -73,26 +74,47 @@ StaticAssertDecl(SECRET_SEQUENCES * sizeof(int64) == CK_SECRET_LEN,
 				 "the sequences hold the secret exactly");
 
 static bool key_valid = false;
-static Oid	key_relids[SECRET_SEQUENCES];
 static ck_sipkey record_key;
 static bool callbacks_registered = false;
+
+/*
+ * The relations the key was read from.  The sequences found in schema
+ * watched_nsp (watched_sequences) are kept across transactions, so that
+ * their lookup and the extension membership checks, a few catalog index
+ * scans, are not paid again in every transaction; any invalidation of one
+ * of them (a rotation, ALTER, DROP) drops them with the key.
+ */
+static Oid	watched[SECRET_SEQUENCES];
+static bool watched_sequences = false;
+static Oid	watched_nsp = InvalidOid;
 
 static void
 forget_key(void)
 {
 	key_valid = false;
-	memset(key_relids, 0, sizeof(key_relids));
 	explicit_bzero(&record_key, sizeof(record_key));
+}
+
+static void
+forget_relations(void)
+{
+	watched_sequences = false;
+	watched_nsp = InvalidOid;
+	memset(watched, 0, sizeof(watched));
 }
 
 static void
 secret_inval_callback(Datum arg, Oid relid)
 {
-	if (!OidIsValid(relid))
-		forget_key();
+	bool		hit = !OidIsValid(relid);
+
 	for (int i = 0; i < SECRET_SEQUENCES; i++)
-		if (relid == key_relids[i])
-			forget_key();
+		hit |= OidIsValid(relid) && relid == watched[i];
+	if (hit)
+	{
+		forget_key();
+		forget_relations();
+	}
 }
 
 /*
@@ -182,22 +204,32 @@ no_secret(void)
 }
 
 /*
- * Read the sequences' last values without SQL permission checks.  A
- * sequence never set since it was made or restarted (is_called false)
- * holds its start value, which is no secret.
+ * Read the sequences' last values without SQL permission checks; false if
+ * one of them is gone (dropped since it was looked up).  A sequence never
+ * set since it was made or restarted (is_called false) holds its start
+ * value, which is no secret.
  */
-static void
+static bool
 read_sequences(const Oid relids[SECRET_SEQUENCES], uint8 secret[CK_SECRET_LEN])
 {
 	for (int i = 0; i < SECRET_SEQUENCES; i++)
 	{
-		Relation	rel = table_open(relids[i], AccessShareLock);
-		TupleDesc	desc = RelationGetDescr(rel);
+		Relation	rel = try_relation_open(relids[i], AccessShareLock);
+		TupleDesc	desc;
 		SysScanDesc scan;
 		HeapTuple	tup;
 		int			rows = 0;
 		bool		set = false;
 		uint64		v = 0;
+
+		if (rel == NULL)
+			return false;
+		if (rel->rd_rel->relkind != RELKIND_SEQUENCE)
+		{
+			relation_close(rel, AccessShareLock);
+			return false;
+		}
+		desc = RelationGetDescr(rel);
 
 		/* a sequence is a one-tuple heap */
 		scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
@@ -216,7 +248,7 @@ read_sequences(const Oid relids[SECRET_SEQUENCES], uint8 secret[CK_SECRET_LEN])
 			}
 		}
 		systable_endscan(scan);
-		table_close(rel, AccessShareLock);
+		relation_close(rel, AccessShareLock);
 		if (rows != 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
@@ -230,6 +262,7 @@ read_sequences(const Oid relids[SECRET_SEQUENCES], uint8 secret[CK_SECRET_LEN])
 			secret[i * 8 + b] = (uint8) (v >> (56 - 8 * b));
 		v = 0;
 	}
+	return true;
 }
 
 /* Read the one row of the 0.2.0 table; copy out the secret. */
@@ -292,7 +325,7 @@ ck_sipkey
 viewstats_record_key(Oid fn_oid)
 {
 	uint8		secret[CK_SECRET_LEN];
-	Oid			relids[SECRET_SEQUENCES] = {InvalidOid};
+	Oid			nsp;
 
 	if (key_valid)
 		return record_key;
@@ -302,16 +335,31 @@ viewstats_record_key(Oid fn_oid)
 		RegisterXactCallback(secret_xact_callback, NULL);
 		callbacks_registered = true;
 	}
-	if (secret_sequences(get_func_namespace(fn_oid), relids, true))
-		read_sequences(relids, secret);
-	else
+	nsp = get_func_namespace(fn_oid);
+	for (int attempt = 0;; attempt++)
 	{
-		relids[0] = secret_table_relid(fn_oid);
-		read_secret_table(relids[0], secret);
+		if (!watched_sequences || watched_nsp != nsp)
+		{
+			forget_relations();
+			if (!secret_sequences(nsp, watched, true))
+			{
+				/* 0.2.0: the table, looked up in every transaction */
+				watched[0] = secret_table_relid(fn_oid);
+				read_secret_table(watched[0], secret);
+				break;
+			}
+			watched_sequences = true;
+			watched_nsp = nsp;
+		}
+		if (read_sequences(watched, secret))
+			break;
+		/* one was dropped: the next lookup reports it */
+		forget_relations();
+		if (attempt > 0)
+			elog(ERROR, "the viewstats privacy secret sequences keep changing");
 	}
 	record_key = ck_derive_key(secret, RECORD_KEY_LABEL);
 	explicit_bzero(secret, sizeof(secret));
-	memcpy(key_relids, relids, sizeof(key_relids));
 	key_valid = true;
 	return record_key;
 }
