@@ -131,15 +131,20 @@ CREATE TRIGGER privacy_secret_store INSTEAD OF INSERT OR UPDATE OR DELETE ON @ex
 
 -- The move.  An update from 0.2.0 keeps its secret, so the published
 -- perturbed counts stay the same.  A row written by this very transaction
--- (CREATE EXTENSION, which ran the 0.1.0--0.2.0 script just now, or an
--- update from 0.1.0) may already be in the WAL stream of a FOR ALL TABLES
--- publication: it is replaced by a fresh secret (NULL), as is a missing
--- row.  The value goes from table to view in the plan, never in SQL text.
+-- or one of its subtransactions (CREATE EXTENSION, which ran the
+-- 0.1.0--0.2.0 script just now, or an update from 0.1.0) may already be in
+-- the WAL stream of a FOR ALL TABLES publication: it is replaced by a
+-- fresh secret (NULL), as is a missing row.  The value goes from table to
+-- view in the plan, never in SQL text.  The helper exists for this
+-- statement only.
+CREATE FUNCTION @extschema@.viewstats_xid_is_current(pg_catalog.xid) RETURNS pg_catalog.bool
+	AS 'MODULE_PATHNAME', 'viewstats_xid_is_current'
+	LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
 INSERT INTO @extschema@.privacy_secret (secret)
-	SELECT (SELECT CASE WHEN t.xmin OPERATOR(pg_catalog.=)
-							 pg_catalog.xid(pg_catalog.pg_current_xact_id())
+	SELECT (SELECT CASE WHEN @extschema@.viewstats_xid_is_current(t.xmin)
 						THEN NULL ELSE t.secret END
 			FROM @extschema@.privacy_secret_0_2_0 t LIMIT 1);
+DROP FUNCTION @extschema@.viewstats_xid_is_current(pg_catalog.xid);
 -- Out of the extension first: that also takes it out of extconfig.
 ALTER EXTENSION viewstats DROP TABLE @extschema@.privacy_secret_0_2_0;
 DROP TABLE @extschema@.privacy_secret_0_2_0;

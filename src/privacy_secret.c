@@ -65,6 +65,7 @@ PG_FUNCTION_INFO_V1(viewstats_rotate_privacy_secret);
 PG_FUNCTION_INFO_V1(viewstats_rotate_privacy_secret_0_3);
 PG_FUNCTION_INFO_V1(viewstats_privacy_secret_trigger);
 PG_FUNCTION_INFO_V1(viewstats_privacy_secret_store);
+PG_FUNCTION_INFO_V1(viewstats_xid_is_current);
 
 #define SECRET_TABLE	"privacy_secret"	/* 0.2.0: the table; 0.3.0: the view */
 #define SECRET_SEQUENCES 4
@@ -483,6 +484,19 @@ viewstats_privacy_secret_store(PG_FUNCTION_ARGS)
 	store_secret(relids, secret);
 	explicit_bzero(secret, sizeof(secret));
 	return PointerGetDatum(td->tg_trigtuple);
+}
+
+/*
+ * Was a row with this xmin written by the current transaction, or one of
+ * its subtransactions?  For the 0.3.0 script only, which drops the
+ * function again: a secret CREATE EXTENSION has just written into the
+ * 0.2.0 table (under psql's ON_ERROR_ROLLBACK, in a subtransaction) may be
+ * in a publication's stream, and is replaced rather than moved.
+ */
+Datum
+viewstats_xid_is_current(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(TransactionIdIsCurrentTransactionId(DatumGetTransactionId(PG_GETARG_DATUM(0))));
 }
 
 /* ---- the table of 0.2.0 ---- */

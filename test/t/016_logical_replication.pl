@@ -15,7 +15,8 @@
 #  - the publication's own stream (pgoutput through a slot made before
 #    CREATE EXTENSION) never carries the secret: CREATE EXTENSION writes a
 #    first secret into the 0.2.0 table, which is published, and the 0.3.0
-#    script must draw another instead of moving that one;
+#    script must draw another instead of moving that one, also when it
+#    runs in a subtransaction;
 #  - a subscriber to everything keeps its own secret, so its perturbed
 #    counts differ from the publisher's on most groups, and a rotation on
 #    the publisher does not reach it;
@@ -80,20 +81,37 @@ $pub->safe_psql('app', $views_sql . q{
 # The stream a subscriber of "everything" would receive: the 0.2.0 table's
 # first secret is in it (a positive control: the query does see published
 # rows), no secret of the sequences is, in whole or in 8-byte part.
-my $stream = $pub->safe_psql('app', q{
-	SELECT encode(string_agg(data, ''::bytea), 'hex')
-	FROM pg_logical_slot_peek_binary_changes('watch', NULL, NULL,
-		'proto_version', '1', 'publication_names', 'everything')});
-like(pack('H*', $stream), qr/privacy_secret/,
-	'the stream carries the 0.2.0 table CREATE EXTENSION wrote its first secret into');
-like(pack('H*', $stream), qr/views/, 'and the rows of the table views');
-for my $i (0 .. $#secrets)
+sub stream_check
 {
-	my @parts = $secrets[$i] =~ /(.{16})/g;
-	is(scalar(grep { index($stream, $_) >= 0 } @parts), 0,
-		"no 8-byte part of secret $i is in the publication's stream");
+	my ($db, @secrets) = @_;
+	my $stream = $pub->safe_psql($db, q{
+		SELECT encode(string_agg(data, ''::bytea), 'hex')
+		FROM pg_logical_slot_peek_binary_changes('watch', NULL, NULL,
+			'proto_version', '1', 'publication_names', 'everything')});
+	like(pack('H*', $stream), qr/privacy_secret/,
+		"$db: the stream carries the 0.2.0 table CREATE EXTENSION wrote its first secret into");
+	# pgoutput sends bytea as text (\x and hex digits), binary values as
+	# they are: look for the hex digits in the stream, and in its hex
+	my $raw = pack('H*', $stream);
+	for my $i (0 .. $#secrets)
+	{
+		my @parts = $secrets[$i] =~ /(.{16})/g;
+		is(scalar(grep { index($raw, $_) >= 0 || index($stream, $_) >= 0 } @parts), 0,
+			"$db: no 8-byte part of secret $i is in the publication's stream");
+	}
+	$pub->safe_psql($db, q{SELECT pg_drop_replication_slot('watch')});
 }
-$pub->safe_psql('app', q{SELECT pg_drop_replication_slot('watch')});
+stream_check('app', @secrets);
+
+# The same when CREATE EXTENSION runs in a subtransaction (psql's
+# ON_ERROR_ROLLBACK makes one for every statement).
+$pub->safe_psql('postgres', 'CREATE DATABASE in_savepoint');
+$pub->safe_psql('in_savepoint', q{
+	CREATE PUBLICATION everything FOR ALL TABLES;
+	SELECT pg_create_logical_replication_slot('watch', 'pgoutput');
+});
+$pub->safe_psql('in_savepoint', 'BEGIN; SAVEPOINT s; CREATE EXTENSION viewstats; RELEASE SAVEPOINT s; COMMIT;');
+stream_check('in_savepoint', $pub->safe_psql('in_savepoint', $hex_sql));
 
 # ---- updates in such databases ----
 for my $from ('0.1.0', '0.2.0')
