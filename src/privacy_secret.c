@@ -88,6 +88,7 @@ static bool callbacks_registered = false;
 static Oid	watched[SECRET_SEQUENCES];
 static bool watched_sequences = false;
 static Oid	watched_nsp = InvalidOid;
+static uint64 invalidations = 0;	/* of the watched relations, ever */
 
 static void
 forget_key(void)
@@ -115,6 +116,7 @@ secret_inval_callback(Datum arg, Oid relid)
 	{
 		forget_key();
 		forget_relations();
+		invalidations++;
 	}
 }
 
@@ -326,7 +328,9 @@ ck_sipkey
 viewstats_record_key(Oid fn_oid)
 {
 	uint8		secret[CK_SECRET_LEN];
+	Oid			relids[SECRET_SEQUENCES];
 	Oid			nsp;
+	uint64		seen;
 
 	if (key_valid)
 		return record_key;
@@ -352,12 +356,22 @@ viewstats_record_key(Oid fn_oid)
 			watched_sequences = true;
 			watched_nsp = nsp;
 		}
-		if (read_sequences(watched, secret))
+		/*
+		 * A rotation committed between two of the reads would give a mix
+		 * of old and new values; its invalidation is processed when the
+		 * next sequence is locked, so an unchanged count means none did.
+		 */
+		memcpy(relids, watched, sizeof(relids));	/* an invalidation clears watched */
+		seen = invalidations;
+		if (read_sequences(relids, secret) && invalidations == seen)
 			break;
-		/* one was dropped: the next lookup reports it */
+		/* one was dropped (the next lookup reports it), or changed */
 		forget_relations();
-		if (attempt > 0)
-			elog(ERROR, "the viewstats privacy secret sequences keep changing");
+		if (attempt > 2)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_IN_USE),
+					 errmsg("the viewstats privacy secret changed while it was being read"),
+					 errhint("Try again.")));
 	}
 	record_key = ck_derive_key(secret, RECORD_KEY_LABEL);
 	explicit_bzero(secret, sizeof(secret));
