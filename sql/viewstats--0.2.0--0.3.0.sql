@@ -87,8 +87,7 @@ REVOKE EXECUTE ON FUNCTION
 -- and decode no sequence change.  Full bigint range, nothing else set: no
 -- parameter of pg_sequence says anything about the secret.  PUBLIC has no
 -- privilege on them (src/privacy_secret.c reads them without SQL checks);
--- pg_dump dumps their values as config relations.  README: "The privacy
--- secret".
+-- pg_dump dumps their values as config relations.  README: "The secret".
 CREATE SEQUENCE @extschema@.privacy_secret_0 AS pg_catalog.int8
 	MINVALUE -9223372036854775808 MAXVALUE 9223372036854775807;
 CREATE SEQUENCE @extschema@.privacy_secret_1 AS pg_catalog.int8
