@@ -383,6 +383,18 @@ SELECT perturbed_count(v.viewer_id) FROM r_views v JOIN r_mine.one o ON true WHE
 RESET enable_hashjoin;
 RESET enable_mergejoin;
 RESET enable_material;
+-- row locks taken by a public subquery: before this review the lock's xmax
+-- on r_mine.pub's row for 2017-12-01 showed whether the join reached it
+SELECT perturbed_count(v.viewer_id) FROM r_views v JOIN (SELECT d FROM r_mine.pub FOR UPDATE) p ON p.d = v.day
+WHERE v.title_id = 301 AND v.day = '2017-12-01';
+\echo :SQLSTATE
+-- a sample percentage and a step checked only when the scan first runs
+SELECT perturbed_count(v.viewer_id) FROM r_views v JOIN r_mine.pub p TABLESAMPLE SYSTEM (-1) ON p.d = v.day
+WHERE v.title_id = 301 AND v.day = '2017-12-01';
+\echo :SQLSTATE
+SELECT perturbed_count(viewer_id) FROM r_views
+WHERE CASE WHEN title_id = 301 AND day = '2017-12-01' THEN title_id IN (SELECT generate_series(1, 10, 0)) ELSE true END;
+\echo :SQLSTATE
 -- what stays allowed: leakproof public subqueries of at most one row
 SELECT count(*) >= 0 AS accepted FROM (SELECT perturbed_count(viewer_id) FROM r_views
 WHERE CASE WHEN day = '2017-12-01' THEN title_id = (SELECT max(k) FROM r_mine.pub) ELSE true END
@@ -399,6 +411,34 @@ SET client_min_messages = warning;
 DROP TABLE r_mine.one, r_mine.pub CASCADE;
 DROP FUNCTION r_mine.tick(int);
 RESET client_min_messages;
+
+-- ---- row counts through operators and SQL function bodies ----
+-- Before this review each of these returned the personal table's live row
+-- count or size: the channel check looked for function calls in the
+-- analysed query only.
+CREATE OPERATOR r_mine.### (RIGHTARG = oid, FUNCTION = pg_stat_get_live_tuples);
+SELECT OPERATOR(r_mine.###) 'r_views'::regclass::oid;
+\echo :SQLSTATE
+CREATE OPERATOR r_mine.#%# (RIGHTARG = regclass, FUNCTION = pg_relation_size);
+SELECT OPERATOR(r_mine.#%#) 'r_views'::regclass;
+\echo :SQLSTATE
+-- a BEGIN ATOMIC body is never analysed again: its queries are checked when planned
+CREATE FUNCTION r_mine.live(oid) RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT pg_stat_get_live_tuples($1); END;
+SELECT r_mine.live('r_views'::regclass);
+\echo :SQLSTATE
+-- a body not checked at creation, which the planner would have inlined
+-- (inlining analyses it without the hook): SQL functions are not inlined
+SET check_function_bodies = off;
+CREATE FUNCTION r_mine.live2(oid) RETURNS bigint LANGUAGE sql AS 'SELECT pg_stat_get_live_tuples($1)';
+RESET check_function_bodies;
+SELECT r_mine.live2('r_views'::regclass);
+\echo :SQLSTATE
+-- SQL functions of the analyst's still work on public values
+CREATE FUNCTION r_mine.twice(int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT $1 * 2';
+SELECT r_mine.twice(21);
+DROP FUNCTION r_mine.live(oid), r_mine.live2(oid), r_mine.twice(int);
+DROP OPERATOR r_mine.### (NONE, oid);
+DROP OPERATOR r_mine.#%# (NONE, regclass);
 
 -- ---- a child of a personal table (made after the label) ----
 \c - postgres

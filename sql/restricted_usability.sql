@@ -200,6 +200,7 @@ FROM (SELECT t.name, perturbed_count(v.viewer_id) AS c
       FROM r_views v JOIN r_mine.titles_v t USING (title_id)
       WHERE v.title_id = (SELECT min(title_id) FROM r_titles)
         AND v.title_id IN (SELECT title_id FROM r_titles WHERE name LIKE 'A %')
+        AND v.title_id IN (SELECT title_id FROM r_titles ORDER BY name LIMIT 3)
       GROUP BY t.name) a
 JOIN r_oracle o ON o.q = 4 AND o.key = a.name;
 

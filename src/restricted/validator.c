@@ -1118,6 +1118,26 @@ check_scalar_sublink(SubLink *sl, const char *where)
 					   "Aggregate it without GROUP BY, add LIMIT 1, or use IN (SELECT ...)."));
 }
 
+/*
+ * Sorting, grouping and DISTINCT call their operators' functions when they
+ * run (record comparisons fail on columns that cannot be compared).
+ */
+static void
+check_on_demand_clauses(List *clauses)
+{
+	ListCell   *lc;
+
+	foreach(lc, clauses)
+	{
+		SortGroupClause *c = lfirst_node(SortGroupClause, lc);
+
+		if (OidIsValid(c->sortop))
+			check_function(get_opcode(c->sortop), NIL, ON_DEMAND);
+		if (OidIsValid(c->eqop))
+			check_function(get_opcode(c->eqop), NIL, ON_DEMAND);
+	}
+}
+
 /* LIMIT and OFFSET: absent, or constants that cannot fail (not negative) */
 static void
 check_on_demand_limit(Node *n)
@@ -1145,6 +1165,10 @@ check_on_demand_relation(RangeTblEntry *rte, OnDemandCx *cx)
 
 	if (vs_personal_unit(rte->relid) != InvalidAttrNumber)
 		return;					/* validated as a level of its own */
+	/* its percentage is checked when the scan first runs */
+	if (rte->tablesample != NULL)
+		REFUSE(RS_RULE_SET_RETURNING,
+			   errmsg("TABLESAMPLE cannot be used %s", ON_DEMAND));
 	if (check_enable_rls(rte->relid, InvalidOid, true) == RLS_ENABLED)
 		REFUSE(RS_RULE_CHANNEL,
 			   errmsg("table \"%s\" has row security policies and cannot be read beside personal rows",
@@ -1176,6 +1200,14 @@ on_demand_walker(Node *node, OnDemandCx *cx)
 
 				check_on_demand_limit(q->limitCount);
 				check_on_demand_limit(q->limitOffset);
+				check_on_demand_clauses(q->sortClause);
+				check_on_demand_clauses(q->groupClause);
+				check_on_demand_clauses(q->distinctClause);
+				/* row locks leave their mark (xmax) on the rows they lock */
+				if (q->rowMarks != NIL || q->hasForUpdate)
+					REFUSE(RS_RULE_SHAPE,
+						   errmsg("FOR UPDATE and FOR SHARE cannot be used %s", ON_DEMAND),
+						   errhint("The locks it takes would show whether personal rows made it run."));
 				return query_tree_walker(q, on_demand_walker, cx, QTW_EXAMINE_RTES_BEFORE);
 			}
 		case T_RangeTblEntry:
@@ -1189,21 +1221,29 @@ on_demand_walker(Node *node, OnDemandCx *cx)
 						   errmsg("table functions cannot be used %s", ON_DEMAND));
 				return false;
 			}
+		case T_SetOperationStmt:
+			check_on_demand_clauses(((SetOperationStmt *) node)->groupClauses);
+			return expression_tree_walker(node, on_demand_walker, cx);
+		case T_SortGroupClause:
+			/* an aggregate's DISTINCT or ORDER BY */
+			check_on_demand_clauses(list_make1(node));
+			return false;
 		case T_List:
 		case T_FromExpr:
 		case T_JoinExpr:
 		case T_RangeTblRef:
-		case T_SetOperationStmt:
 		case T_CommonTableExpr:
 		case T_RangeTblFunction:
-		case T_SortGroupClause:
 		case T_TargetEntry:
 			return expression_tree_walker(node, on_demand_walker, cx);
 		default:
 			break;
 	}
-	/* an expression: what the planner folds cannot depend on rows */
-	if (is_constant(node))
+	/*
+	 * An expression: what the planner folds cannot depend on rows.  It does
+	 * not fold set-returning functions: their errors come when they run.
+	 */
+	if (!expression_returns_set(node) && is_constant(node))
 		return false;
 	switch (nodeTag(node))
 	{
@@ -1596,6 +1636,18 @@ lifting_walker(Node *node, void *cx)
 	if (IsA(node, Query))
 		return query_tree_walker((Query *) node, lifting_walker, cx, 0);
 	return expression_tree_walker(node, lifting_walker, cx);
+}
+
+/*
+ * What the planner is given in a restricted session, whoever analysed it:
+ * bodies of SQL functions (BEGIN ATOMIC ones are never analysed again) meet
+ * the channel and lifting checks here.
+ */
+void
+vs_check_planned(Query *query)
+{
+	(void) query_tree_walker(query, lifting_walker, NULL, 0);
+	vs_check_channels(query);
 }
 
 void
