@@ -6,8 +6,11 @@
  *	post_parse_analyze	every query a restricted session analyses, including
  *						those inside PL/pgSQL, SQL functions, PREPARE and the
  *						re-analysis of a cached plan, goes to the validator
- *	planner				strips the marker and the gate from the scans the
- *						validator accepted; counts the nesting depth
+ *	planner				checks every query it is given for row-count channels
+ *						and lifting calls again (BEGIN ATOMIC bodies are never
+ *						analysed in the session); strips the marker and the
+ *						gate from the scans the validator accepted; counts the
+ *						nesting depth
  *	ExecutorStart/Run/Finish	count the nesting depth (queries run inside
  *						functions, triggers and other queries are nested)
  *	needs_fmgr_hook		claims SQL-language functions, so the planner does not

@@ -23,6 +23,11 @@
  * arguments are constants, and viewstats' own functions; anything the
  * planner folds to a constant is free.  Nothing is decided by the rows.
  *
+ * The public parts of a level over personal rows (subqueries in FROM, views,
+ * public tables, subquery expressions) run when and as often as its plan
+ * needs them, so whether they run depends on personal rows: they meet the
+ * same rules (no errors, notices or side effects: see on_demand_walker).
+ *
  * An accepted aggregation level is rewritten so that a group whose safe
  * count is suppressed is never returned: HAVING becomes
  *	CASE WHEN <every safe count IS NOT NULL> THEN <the analyst's HAVING>
