@@ -192,6 +192,18 @@ EXECUTE per_title(1);
 EXECUTE per_title(301);
 DEALLOCATE per_title;
 
+-- public views, public subqueries and scalar subqueries of one row beside
+-- personal rows (leakproof, so they may run on demand)
+CREATE VIEW r_mine.titles_v AS SELECT title_id, name FROM r_titles;
+SELECT a.name, o.n, abs(a.c - o.n) <= 2 AS right_answer
+FROM (SELECT t.name, perturbed_count(v.viewer_id) AS c
+      FROM r_views v JOIN r_mine.titles_v t USING (title_id)
+      WHERE v.title_id = (SELECT min(title_id) FROM r_titles)
+        AND v.title_id IN (SELECT title_id FROM r_titles WHERE name LIKE 'A %')
+        AND v.title_id IN (SELECT title_id FROM r_titles ORDER BY name LIMIT 3)
+      GROUP BY t.name) a
+JOIN r_oracle o ON o.q = 4 AND o.key = a.name;
+
 -- ---- clean up what the restricted_* files made ----
 \c - postgres
 SET client_min_messages = warning;

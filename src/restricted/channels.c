@@ -118,11 +118,22 @@ channel_walker(Node *node, Query *q)
 		}
 		return false;
 	}
-	if (IsA(node, FuncExpr) && is_counting_function(((FuncExpr *) node)->funcid))
-		REFUSE(RS_RULE_CHANNEL,
-			   errmsg("function %s cannot be called in a restricted session",
-					  get_func_name(((FuncExpr *) node)->funcid)),
-			   errhint("It shows row counts or sizes of tables, personal ones among them."));
+	{
+		Oid			f = InvalidOid;
+
+		/* called as a function, or as the function of an operator */
+		if (IsA(node, FuncExpr))
+			f = ((FuncExpr *) node)->funcid;
+		else if (IsA(node, OpExpr) || IsA(node, DistinctExpr) || IsA(node, NullIfExpr))
+			f = get_opcode(((OpExpr *) node)->opno);
+		else if (IsA(node, ScalarArrayOpExpr))
+			f = get_opcode(((ScalarArrayOpExpr *) node)->opno);
+		if (OidIsValid(f) && is_counting_function(f))
+			REFUSE(RS_RULE_CHANNEL,
+				   errmsg("function %s cannot be called in a restricted session",
+						  get_func_name(f)),
+				   errhint("It shows row counts or sizes of tables, personal ones among them."));
+	}
 	return expression_tree_walker(node, channel_walker, q);
 }
 

@@ -6,10 +6,17 @@
  *	post_parse_analyze	every query a restricted session analyses, including
  *						those inside PL/pgSQL, SQL functions, PREPARE and the
  *						re-analysis of a cached plan, goes to the validator
- *	planner				strips the marker and the gate from the scans the
- *						validator accepted; counts the nesting depth
+ *	planner				checks every query it is given for row-count channels
+ *						and lifting calls again (BEGIN ATOMIC bodies are never
+ *						analysed in the session); strips the marker and the
+ *						gate from the scans the validator accepted; counts the
+ *						nesting depth
  *	ExecutorStart/Run/Finish	count the nesting depth (queries run inside
  *						functions, triggers and other queries are nested)
+ *	needs_fmgr_hook		claims SQL-language functions, so the planner does not
+ *						inline them: an inlined body is analysed without the
+ *						post_parse_analyze hook and planned inside its caller,
+ *						while a called one has its queries planned one by one
  *	ProcessUtility		refuses what would lift the restriction (SET of
  *						viewstats settings, SET ROLE, SESSION AUTHORIZATION,
  *						LOAD, extension DDL, labels, SET clauses), opens no
@@ -25,6 +32,8 @@
 
 #include "access/parallel.h"
 #include "access/xact.h"
+#include "catalog/pg_language.h"
+#include "catalog/pg_proc.h"
 #include "catalog/namespace.h"
 #include "commands/defrem.h"
 #include "commands/prepare.h"
@@ -38,6 +47,7 @@
 #include "utils/lsyscache.h"
 #include "utils/plancache.h"
 #include "utils/portal.h"
+#include "utils/syscache.h"
 
 static post_parse_analyze_hook_type prev_post_parse_analyze = NULL;
 static planner_hook_type prev_planner = NULL;
@@ -45,8 +55,36 @@ static ExecutorStart_hook_type prev_executor_start = NULL;
 static ExecutorRun_hook_type prev_executor_run = NULL;
 static ExecutorFinish_hook_type prev_executor_finish = NULL;
 static ProcessUtility_hook_type prev_process_utility = NULL;
+static needs_fmgr_hook_type prev_needs_fmgr = NULL;
 
 
+
+/* ---- function calls ---- */
+
+/*
+ * In a restricted session SQL functions are not inlined (the planner skips
+ * functions a hook claims), so each query of their bodies goes through the
+ * planner hook, where vs_check_planned sees it.  fmgr then calls them
+ * through fmgr_security_definer, which does nothing more without an
+ * fmgr_hook, proconfig or SECURITY DEFINER.
+ */
+static bool
+vs_needs_fmgr(Oid fn_oid)
+{
+	HeapTuple	tup;
+	bool		sql;
+
+	if (prev_needs_fmgr && prev_needs_fmgr(fn_oid))
+		return true;
+	if (!vs_session_restricted())
+		return false;
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn_oid));
+	if (!HeapTupleIsValid(tup))
+		return false;
+	sql = ((Form_pg_proc) GETSTRUCT(tup))->prolang == SQLlanguageId;
+	ReleaseSysCache(tup);
+	return sql;
+}
 
 /* ---- analysis ---- */
 
@@ -123,6 +161,7 @@ vs_planner(Query *parse, const char *query_string, int cursorOptions,
 
 	if (vs_session_restricted())
 	{
+		vs_check_planned(parse);
 		vs_strip_validated(parse, &cost);
 
 		/*
@@ -554,4 +593,6 @@ vs_hooks_init(void)
 	ExecutorFinish_hook = vs_executor_finish;
 	prev_process_utility = ProcessUtility_hook;
 	ProcessUtility_hook = vs_process_utility;
+	prev_needs_fmgr = needs_fmgr_hook;
+	needs_fmgr_hook = vs_needs_fmgr;
 }

@@ -91,6 +91,9 @@ extern VsNesting vs_nesting;
 /* Check (and rewrite in place) a query analysed in a restricted session. */
 extern void vs_validate_toplevel(Query *query);
 
+/* The lifting and channel checks, on every query planned in a restricted session */
+extern void vs_check_planned(Query *query);
+
 /* Does the query read a personal table, directly or through views? */
 extern bool vs_query_reads_personal(Query *query);
 

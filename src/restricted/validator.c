@@ -23,6 +23,11 @@
  * arguments are constants, and viewstats' own functions; anything the
  * planner folds to a constant is free.  Nothing is decided by the rows.
  *
+ * The public parts of a level over personal rows (subqueries in FROM, views,
+ * public tables, subquery expressions) run when and as often as its plan
+ * needs them, so whether they run depends on personal rows: they meet the
+ * same rules (no errors, notices or side effects: see on_demand_walker).
+ *
  * An accepted aggregation level is rewritten so that a group whose safe
  * count is suppressed is never returned: HAVING becomes
  *	CASE WHEN <every safe count IS NOT NULL> THEN <the analyst's HAVING>
@@ -38,6 +43,8 @@
 #include "access/table.h"
 #include "catalog/dependency.h"
 #include "catalog/pg_class.h"
+#include "access/genam.h"
+#include "catalog/indexing.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_namespace.h"
 #include "miscadmin.h"
@@ -59,6 +66,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/regproc.h"
+#include "utils/rls.h"
 #include "utils/syscache.h"
 
 #include "privacy.h"
@@ -258,6 +266,11 @@ typedef struct ExprCx
 } ExprCx;
 
 static void check_expr(Node *node, ExprCx *cx);
+static void check_on_demand(Query *q);
+static void check_scalar_sublink(SubLink *sl, const char *where);
+
+#define ON_ROWS "on personal rows"
+#define ON_DEMAND "in a subquery that runs beside personal rows"
 
 static bool
 child_walker(Node *node, ExprCx *cx)
@@ -324,8 +337,12 @@ is_constant(Node *node)
 	return !runtime_input_walker(node, NULL) && !contain_mutable_functions(node);
 }
 
+/*
+ * A function evaluated where errors, notices, delays or side effects could
+ * tell about personal rows; "where" ends the message ("on personal rows").
+ */
 static void
-check_function(Oid funcid, List *args, ExprCx *cx, int location)
+check_function(Oid funcid, List *args, const char *where)
 {
 	FuncEntry  *e;
 	ListCell   *lc;
@@ -333,8 +350,8 @@ check_function(Oid funcid, List *args, ExprCx *cx, int location)
 
 	if (func_volatile(funcid) == PROVOLATILE_VOLATILE)
 		REFUSE(RS_RULE_FUNCTION,
-			   errmsg("volatile function %s cannot be used on personal rows",
-					  format_procedure(funcid)),
+			   errmsg("volatile function %s cannot be used %s",
+					  format_procedure(funcid), where),
 			   errhint("Volatile functions can carry values out of a query through side effects or timing."));
 	e = func_entry(funcid);
 	if (e->cls == FC_VIEWSTATS)
@@ -349,8 +366,8 @@ check_function(Oid funcid, List *args, ExprCx *cx, int location)
 		{
 			if ((e->const_args & (1u << i)) && !is_constant(lfirst(lc)))
 				REFUSE(RS_RULE_FUNCTION,
-					   errmsg("argument %d of %s must be a constant on personal rows",
-							  i + 1, format_procedure(funcid)));
+					   errmsg("argument %d of %s must be a constant %s",
+							  i + 1, format_procedure(funcid), where));
 			i++;
 		}
 		return;
@@ -358,9 +375,11 @@ check_function(Oid funcid, List *args, ExprCx *cx, int location)
 	if (get_func_leakproof(funcid))
 		return;
 	REFUSE(RS_RULE_FUNCTION,
-		   errmsg("function %s is not leakproof and cannot be used on personal rows",
-				  format_procedure(funcid)),
-		   errhint("Its errors could depend on personal values.  Compute it in an outer query over published results, or on constants."));
+		   errmsg("function %s is not leakproof and cannot be used %s",
+				  format_procedure(funcid), where),
+		   strcmp(where, ON_ROWS) == 0 ?
+		   errhint("Its errors could depend on personal values.  Compute it in an outer query over published results, or on constants.") :
+		   errhint("Whether it runs depends on personal rows, so its errors would tell about them.  Compute it in an outer query over published results."));
 }
 
 static bool
@@ -456,18 +475,28 @@ check_safe_count(Aggref *agg, FuncEntry *e, ExprCx *cx)
 	lv->safe_counts = lappend(lv->safe_counts, agg);
 }
 
+/* count, min or max: aggregates that cannot fail */
+static bool
+count_or_extreme(Oid f)
+{
+	char	   *name;
+
+	if (f == F_COUNT_ || f == F_COUNT_ANY)
+		return true;
+	if (get_func_namespace(f) != PG_CATALOG_NAMESPACE)
+		return false;
+	name = get_func_name(f);
+	return name != NULL && (strcmp(name, "min") == 0 || strcmp(name, "max") == 0);
+}
+
 /* A per-unit aggregate: counts, extremes and viewstats' streak aggregates */
 static void
 check_unit_aggregate(Aggref *agg, FuncEntry *e, ExprCx *cx)
 {
 	Oid			f = agg->aggfnoid;
-	char	   *name = get_func_name(f);
 	bool		ok;
 
-	ok = e->cls == FC_VIEWSTATS ||
-		f == F_COUNT_ || f == F_COUNT_ANY ||
-		(get_func_namespace(f) == PG_CATALOG_NAMESPACE && name != NULL &&
-		 (strcmp(name, "min") == 0 || strcmp(name, "max") == 0));
+	ok = e->cls == FC_VIEWSTATS || count_or_extreme(f);
 	if (e->cls == FC_PERTURBED || e->cls == FC_DP)
 		REFUSE(RS_RULE_SHAPE,
 			   errmsg("a safe count cannot be computed per unit"),
@@ -524,6 +553,58 @@ check_aggref(Aggref *agg, ExprCx *cx)
 	check_expr((Node *) agg->aggdirectargs, &sub);
 }
 
+/*
+ * The expressions both checks share: functions and operators (leakproof,
+ * reviewed or viewstats'), casts to text, and nodes that cannot fail.
+ * False for a node it does not know.
+ */
+static bool
+check_common_node(Node *node, const char *where)
+{
+	switch (nodeTag(node))
+	{
+		case T_FuncExpr:
+			check_function(((FuncExpr *) node)->funcid, ((FuncExpr *) node)->args, where);
+			return true;
+		case T_OpExpr:
+		case T_DistinctExpr:
+		case T_NullIfExpr:
+			set_opfuncid((OpExpr *) node);
+			check_function(((OpExpr *) node)->opfuncid, ((OpExpr *) node)->args, where);
+			return true;
+		case T_ScalarArrayOpExpr:
+			set_sa_opfuncid((ScalarArrayOpExpr *) node);
+			check_function(((ScalarArrayOpExpr *) node)->opfuncid,
+						   ((ScalarArrayOpExpr *) node)->args, where);
+			return true;
+		case T_CoerceViaIO:
+			{
+				CoerceViaIO *c = (CoerceViaIO *) node;
+				Oid			in = exprType((Node *) c->arg);
+
+				if ((c->resulttype != TEXTOID && c->resulttype != VARCHAROID) ||
+					in >= FirstNormalObjectId)
+					REFUSE(RS_RULE_FUNCTION,
+						   errmsg("a cast from %s to %s can fail and is not allowed %s",
+								  format_type_be(in), format_type_be(c->resulttype), where));
+				return true;
+			}
+		case T_RelabelType:
+		case T_BoolExpr:
+		case T_NullTest:
+		case T_BooleanTest:
+		case T_CaseExpr:
+		case T_CaseWhen:
+		case T_CaseTestExpr:
+		case T_CoalesceExpr:
+		case T_ArrayExpr:
+		case T_SQLValueFunction:
+			return true;
+		default:
+			return false;
+	}
+}
+
 static void
 check_sublink(SubLink *sl, ExprCx *cx)
 {
@@ -538,6 +619,9 @@ check_sublink(SubLink *sl, ExprCx *cx)
 	if (slv->kind == LK_ROW || slv->kind == LK_UNIT)
 		REFUSE(RS_RULE_SHAPE,
 			   errmsg("a subquery expression cannot return personal rows"));
+	/* it runs only when a personal row needs it: nothing it does may show */
+	check_scalar_sublink(sl, "over personal rows");
+	check_on_demand(sq);
 	t.sublink_param_ok = true;
 	check_expr(sl->testexpr, &t);
 }
@@ -608,69 +692,54 @@ check_expr(Node *node, ExprCx *cx)
 		case T_SubLink:
 			check_sublink((SubLink *) node, cx);
 			return;
-		case T_FuncExpr:
-			{
-				FuncExpr   *f = (FuncExpr *) node;
-
-				if (f->funcretset)
-					REFUSE(RS_RULE_SET_RETURNING,
-						   errmsg("set-returning functions are not allowed over personal rows"));
-				check_function(f->funcid, f->args, cx, f->location);
-				break;
-			}
-		case T_OpExpr:
-		case T_DistinctExpr:
-		case T_NullIfExpr:
-			{
-				OpExpr	   *o = (OpExpr *) node;
-
-				set_opfuncid(o);
-				if (o->opretset)
-					REFUSE(RS_RULE_SET_RETURNING,
-						   errmsg("set-returning functions are not allowed over personal rows"));
-				check_function(o->opfuncid, o->args, cx, o->location);
-				break;
-			}
-		case T_ScalarArrayOpExpr:
-			{
-				ScalarArrayOpExpr *o = (ScalarArrayOpExpr *) node;
-
-				set_sa_opfuncid(o);
-				check_function(o->opfuncid, o->args, cx, o->location);
-				break;
-			}
-		case T_CoerceViaIO:
-			{
-				CoerceViaIO *c = (CoerceViaIO *) node;
-				Oid			in = exprType((Node *) c->arg);
-
-				if ((c->resulttype != TEXTOID && c->resulttype != VARCHAROID) ||
-					in >= FirstNormalObjectId)
-					REFUSE(RS_RULE_FUNCTION,
-						   errmsg("a cast from %s to %s can fail and is not allowed on personal rows",
-								  format_type_be(in), format_type_be(c->resulttype)));
-				break;
-			}
-		case T_RelabelType:
-		case T_BoolExpr:
-		case T_NullTest:
-		case T_BooleanTest:
-		case T_CaseExpr:
-		case T_CaseWhen:
-		case T_CaseTestExpr:
-		case T_CoalesceExpr:
-		case T_ArrayExpr:
-		case T_SQLValueFunction:
 		case T_TargetEntry:
 			break;
 		default:
-			REFUSE(RS_RULE_FUNCTION,
-				   errmsg("this kind of expression is not allowed over personal rows in a restricted session"),
-				   errhint("Use plain columns, constants, comparisons, CASE and leakproof functions."));
+			if ((IsA(node, FuncExpr) && ((FuncExpr *) node)->funcretset) ||
+				((IsA(node, OpExpr) || IsA(node, DistinctExpr) || IsA(node, NullIfExpr)) &&
+				 ((OpExpr *) node)->opretset))
+				REFUSE(RS_RULE_SET_RETURNING,
+					   errmsg("set-returning functions are not allowed over personal rows"));
+			if (!check_common_node(node, ON_ROWS))
+				REFUSE(RS_RULE_FUNCTION,
+					   errmsg("this kind of expression is not allowed over personal rows in a restricted session"),
+					   errhint("Use plain columns, constants, comparisons, CASE and leakproof functions."));
 	}
 }
 
 /* ---- reaching personal tables ---- */
+
+/*
+ * A table that inherits from a personal table (made a child after the
+ * label was set): its rows are personal rows the parent's scan counts, and
+ * it has no label, policies or gate of its own.
+ */
+static bool
+child_of_personal(Oid relid)
+{
+	Relation	inh;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		found = false;
+
+	if (!has_superclass(relid))
+		return false;
+	check_stack_depth();
+	inh = table_open(InheritsRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_inherits_inhrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(relid));
+	scan = systable_beginscan(inh, InheritsRelidSeqnoIndexId, true, NULL, 1, &key);
+	while (!found && HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Oid			parent = ((Form_pg_inherits) GETSTRUCT(tup))->inhparent;
+
+		found = vs_personal_unit(parent) != InvalidAttrNumber || child_of_personal(parent);
+	}
+	systable_endscan(scan);
+	table_close(inh, AccessShareLock);
+	return found;
+}
 
 /*
  * A table whose inheritance or partition descendants include a personal
@@ -740,6 +809,8 @@ query_reads_personal_walker(Node *node, ReachCx *cx)
 			if (vs_personal_unit(rte->relid) != InvalidAttrNumber)
 				return true;
 			if (rte->inh && parent_of_personal(rte->relid))
+				return true;
+			if (child_of_personal(rte->relid))
 				return true;
 			if (rte->relkind == RELKIND_VIEW && view_reads_personal_cx(rte->relid, cx))
 				return true;
@@ -1002,6 +1073,252 @@ finish_aggregation(Level *lv, bool may_repeat)
  * would then finish again, drawing fresh dp_count noise for the same
  * units, within one budget charge.
  */
+/* ---- public parts run on demand beside personal rows ---- */
+
+/*
+ * A level over personal rows runs its public parts (subqueries in FROM,
+ * views, public tables, subquery expressions) when and as often as the plan
+ * needs them: a nested loop rescans its inner side once per outer row, an
+ * empty outer side skips the inner one, a subquery expression in a CASE
+ * branch runs only when a row takes the branch.  So nothing they do may
+ * show: no errors (functions that are not leakproof, a scalar subquery of
+ * several rows, a negative LIMIT), no side effects or notices (volatile
+ * functions, and row security policies, which may call any function).
+ * Published results inside them (safe counts) were validated as levels.
+ */
+typedef struct OnDemandCx
+{
+	List	   *views;			/* views being expanded */
+} OnDemandCx;
+
+static bool on_demand_walker(Node *node, OnDemandCx *cx);
+
+/* A scalar subquery that cannot fail with "more than one row" */
+static bool
+at_most_one_row(Query *q)
+{
+	Node	   *c;
+
+	if (q->setOperations == NULL && q->groupClause == NIL && q->groupingSets == NIL &&
+		(q->hasAggs || q->havingQual != NULL) && !q->hasTargetSRFs)
+		return true;
+	if (q->limitCount == NULL || !is_constant(q->limitCount))
+		return false;
+	c = eval_const_expressions(NULL, copyObject(q->limitCount));
+	return IsA(c, Const) && !((Const *) c)->constisnull &&
+		DatumGetInt64(((Const *) c)->constvalue) >= 0 &&
+		DatumGetInt64(((Const *) c)->constvalue) <= 1;
+}
+
+/* A subquery used as an expression fails when it returns several rows */
+static void
+check_scalar_sublink(SubLink *sl, const char *where)
+{
+	if ((sl->subLinkType == EXPR_SUBLINK || sl->subLinkType == ROWCOMPARE_SUBLINK ||
+		 sl->subLinkType == MULTIEXPR_SUBLINK) &&
+		!at_most_one_row(castNode(Query, sl->subselect)))
+		REFUSE(RS_RULE_SHAPE,
+			   errmsg("a subquery used as an expression %s must return at most one row", where),
+			   errhint("Its \"more than one row\" error would tell whether a personal row reached it.  "
+					   "Aggregate it without GROUP BY, add LIMIT 1, or use IN (SELECT ...)."));
+}
+
+/*
+ * Sorting, grouping and DISTINCT call their operators' functions when they
+ * run (record comparisons fail on columns that cannot be compared).
+ */
+static void
+check_on_demand_clauses(List *clauses)
+{
+	ListCell   *lc;
+
+	foreach(lc, clauses)
+	{
+		SortGroupClause *c = lfirst_node(SortGroupClause, lc);
+
+		if (OidIsValid(c->sortop))
+			check_function(get_opcode(c->sortop), NIL, ON_DEMAND);
+		if (OidIsValid(c->eqop))
+			check_function(get_opcode(c->eqop), NIL, ON_DEMAND);
+	}
+}
+
+/* LIMIT and OFFSET: absent, or constants that cannot fail (not negative) */
+static void
+check_on_demand_limit(Node *n)
+{
+	Node	   *c;
+
+	if (n == NULL)
+		return;
+	if (is_constant(n))
+	{
+		c = eval_const_expressions(NULL, copyObject(n));
+		if (IsA(c, Const) && (((Const *) c)->constisnull ||
+							  DatumGetInt64(((Const *) c)->constvalue) >= 0))
+			return;
+	}
+	REFUSE(RS_RULE_FUNCTION,
+		   errmsg("LIMIT and OFFSET %s must be constants that are not negative", ON_DEMAND));
+}
+
+static void
+check_on_demand_relation(RangeTblEntry *rte, OnDemandCx *cx)
+{
+	Relation	rel;
+	Query	   *vq;
+
+	if (vs_personal_unit(rte->relid) != InvalidAttrNumber)
+		return;					/* validated as a level of its own */
+	/* its percentage is checked when the scan first runs */
+	if (rte->tablesample != NULL)
+		REFUSE(RS_RULE_SET_RETURNING,
+			   errmsg("TABLESAMPLE cannot be used %s", ON_DEMAND));
+	if (check_enable_rls(rte->relid, InvalidOid, true) == RLS_ENABLED)
+		REFUSE(RS_RULE_CHANNEL,
+			   errmsg("table \"%s\" has row security policies and cannot be read beside personal rows",
+					  get_rel_name(rte->relid)),
+			   errhint("Its policies run once per scan, and a scan can run once per personal row."));
+	if (rte->relkind != RELKIND_VIEW || list_member_oid(cx->views, rte->relid))
+		return;
+	if (list_length(cx->views) > 32)
+		REFUSE(RS_RULE_VIEW, errmsg("views nested too deeply beside personal rows"));
+	rel = table_open(rte->relid, AccessShareLock);
+	vq = copyObject(get_view_query(rel));
+	table_close(rel, AccessShareLock);
+	cx->views = lcons_oid(rte->relid, cx->views);
+	(void) on_demand_walker((Node *) vq, cx);
+	cx->views = list_delete_first(cx->views);
+}
+
+static bool
+on_demand_walker(Node *node, OnDemandCx *cx)
+{
+	if (node == NULL)
+		return false;
+	check_stack_depth();
+	switch (nodeTag(node))
+	{
+		case T_Query:
+			{
+				Query	   *q = (Query *) node;
+
+				check_on_demand_limit(q->limitCount);
+				check_on_demand_limit(q->limitOffset);
+				check_on_demand_clauses(q->sortClause);
+				check_on_demand_clauses(q->groupClause);
+				check_on_demand_clauses(q->distinctClause);
+				/* row locks leave their mark (xmax) on the rows they lock */
+				if (q->rowMarks != NIL || q->hasForUpdate)
+					REFUSE(RS_RULE_SHAPE,
+						   errmsg("FOR UPDATE and FOR SHARE cannot be used %s", ON_DEMAND),
+						   errhint("The locks it takes would show whether personal rows made it run."));
+				return query_tree_walker(q, on_demand_walker, cx, QTW_EXAMINE_RTES_BEFORE);
+			}
+		case T_RangeTblEntry:
+			{
+				RangeTblEntry *rte = (RangeTblEntry *) node;
+
+				if (rte->rtekind == RTE_RELATION)
+					check_on_demand_relation(rte, cx);
+				else if (rte->rtekind == RTE_TABLEFUNC)
+					REFUSE(RS_RULE_FUNCTION,
+						   errmsg("table functions cannot be used %s", ON_DEMAND));
+				return false;
+			}
+		case T_SetOperationStmt:
+			check_on_demand_clauses(((SetOperationStmt *) node)->groupClauses);
+			return expression_tree_walker(node, on_demand_walker, cx);
+		case T_SortGroupClause:
+			/* an aggregate's DISTINCT or ORDER BY */
+			check_on_demand_clauses(list_make1(node));
+			return false;
+		case T_List:
+		case T_FromExpr:
+		case T_JoinExpr:
+		case T_RangeTblRef:
+		case T_CommonTableExpr:
+		case T_RangeTblFunction:
+		case T_TargetEntry:
+			return expression_tree_walker(node, on_demand_walker, cx);
+		default:
+			break;
+	}
+	/*
+	 * An expression: what the planner folds cannot depend on rows.  It does
+	 * not fold set-returning functions: their errors come when they run.
+	 */
+	if (!expression_returns_set(node) && is_constant(node))
+		return false;
+	switch (nodeTag(node))
+	{
+		case T_Var:
+		case T_Const:
+		case T_Param:
+		case T_GroupingFunc:
+			break;
+		case T_Aggref:
+			{
+				Aggref	   *agg = (Aggref *) node;
+				FuncEntry  *e = func_entry(agg->aggfnoid);
+
+				if (!(e->cls == FC_PERTURBED || e->cls == FC_DP || e->cls == FC_VIEWSTATS ||
+					  count_or_extreme(agg->aggfnoid)))
+					REFUSE(RS_RULE_FUNCTION,
+						   errmsg("aggregate %s cannot be used %s",
+								  format_procedure(agg->aggfnoid), ON_DEMAND),
+						   errhint("Whether it runs depends on personal rows, so its errors would tell about them.  "
+								   "Compute it in an outer query over published results."));
+				break;
+			}
+		case T_SubLink:
+			check_scalar_sublink((SubLink *) node, ON_DEMAND);
+			break;
+		case T_WindowFunc:
+			REFUSE(RS_RULE_WINDOW,
+				   errmsg("window functions cannot be used %s", ON_DEMAND),
+				   errhint("Apply them in an outer query over published results."));
+			break;
+		default:
+			if (!check_common_node(node, ON_DEMAND))
+				REFUSE(RS_RULE_FUNCTION,
+					   errmsg("this kind of expression cannot be used %s", ON_DEMAND),
+					   errhint("Use plain columns, constants, comparisons, CASE and leakproof functions."));
+	}
+	return expression_tree_walker(node, on_demand_walker, cx);
+}
+
+/* Check a public or published subquery that a level over personal rows runs */
+static void
+check_on_demand(Query *q)
+{
+	OnDemandCx	cx = {NIL};
+
+	(void) on_demand_walker((Node *) q, &cx);
+}
+
+/* Every source of a level over personal rows but the personal one */
+static void
+check_on_demand_sources(Level *lv)
+{
+	OnDemandCx	cx = {NIL};
+	ListCell   *lc;
+	Index		rti = 0;
+
+	foreach(lc, lv->q->rtable)
+	{
+		RangeTblEntry *rte = lfirst(lc);
+
+		rti++;
+		if (rti == lv->prti)
+			continue;
+		if (rte->rtekind == RTE_RELATION)
+			check_on_demand_relation(rte, &cx);
+		else if (rte->rtekind == RTE_SUBQUERY)
+			(void) on_demand_walker((Node *) rte->subquery, &cx);
+	}
+}
+
 static bool
 single_from(Query *q)
 {
@@ -1065,6 +1382,11 @@ check_level(Query *q, bool may_repeat)
 					else if (rte->inh && parent_of_personal(rte->relid))
 						REFUSE(RS_RULE_VIEW,
 							   errmsg("table \"%s\" has personal tables among its partitions or children",
+									  get_rel_name(rte->relid)),
+							   errhint("Query the personal table itself."));
+					else if (child_of_personal(rte->relid))
+						REFUSE(RS_RULE_VIEW,
+							   errmsg("table \"%s\" inherits from a personal table and cannot be used in a restricted session",
 									  get_rel_name(rte->relid)),
 							   errhint("Query the personal table itself."));
 					else if (rte->relkind == RELKIND_VIEW)
@@ -1160,6 +1482,9 @@ check_level(Query *q, bool may_repeat)
 		if (((RangeTblEntry *) lfirst(lc))->lateral)
 			REFUSE(RS_RULE_SHAPE,
 				   errmsg("LATERAL is not allowed in a query level over personal rows"));
+
+	/* its public sources run on demand: nothing they do may show */
+	check_on_demand_sources(lv);
 
 	lv->in_is_unit_level = psub != NULL && psub->kind == LK_UNIT && psub->unit_only_key;
 
@@ -1318,6 +1643,18 @@ lifting_walker(Node *node, void *cx)
 	return expression_tree_walker(node, lifting_walker, cx);
 }
 
+/*
+ * What the planner is given in a restricted session, whoever analysed it:
+ * bodies of SQL functions (BEGIN ATOMIC ones are never analysed again) meet
+ * the channel and lifting checks here.
+ */
+void
+vs_check_planned(Query *query)
+{
+	(void) query_tree_walker(query, lifting_walker, NULL, 0);
+	vs_check_channels(query);
+}
+
 void
 vs_validate_toplevel(Query *query)
 {
@@ -1392,6 +1729,12 @@ strip_walker(Node *node, StripCx *cx)
 		bool		validated = false;
 		List	   *keep = NIL;
 
+		/* a child of a personal table has no gate of its own: fail closed */
+		if (rte->rtekind == RTE_RELATION && child_of_personal(rte->relid))
+			REFUSE(RS_RULE_VIEW,
+				   errmsg("table \"%s\" inherits from a personal table and cannot be used in a restricted session",
+						  get_rel_name(rte->relid)),
+				   errhint("Query the personal table itself."));
 		if (rte->rtekind != RTE_RELATION || rte->securityQuals == NIL)
 			return false;
 		foreach(lc, rte->securityQuals)
