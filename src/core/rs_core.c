@@ -36,19 +36,6 @@ rs_rule_name(rs_rule rule)
 }
 
 bool
-rs_call_cost(double epsilon, bool one_group_per_unit,
-			 int max_groups_contributed, double *cost)
-{
-	double		k;
-
-	if (!isfinite(epsilon) || !(epsilon > 0) || max_groups_contributed < 1)
-		return false;
-	k = one_group_per_unit ? 1.0 : (double) max_groups_contributed;
-	*cost = epsilon * k;
-	return isfinite(*cost);
-}
-
-bool
 rs_query_cost(double eps_single, double eps_bounded,
 			  int max_groups_contributed, double *cost)
 {

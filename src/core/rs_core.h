@@ -41,15 +41,6 @@ typedef enum rs_rule
 extern const char *rs_rule_name(rs_rule rule);
 
 /*
- * The epsilon one dp_count call costs: epsilon times the number of groups
- * a unit may reach in its query level (1 when each unit falls in one
- * group, else the DBA's bound L).  False if epsilon is not finite and
- * positive, or L is below 1.
- */
-extern bool rs_call_cost(double epsilon, bool one_group_per_unit,
-						 int max_groups_contributed, double *cost);
-
-/*
  * What a query costs: the epsilon of its dp_count calls whose units fall in
  * one group each, plus L times that of the others (each unit kept in at
  * most L groups).  False if a part is negative or not finite, or L < 1.

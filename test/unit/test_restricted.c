@@ -32,30 +32,6 @@ test_rule_names(void)
 }
 
 static void
-test_call_cost(void)
-{
-	double		c = -1;
-
-	/* one group per unit: epsilon; otherwise epsilon times L */
-	CHECK(rs_call_cost(0.5, true, 7, &c));
-	CHECK(c == 0.5);
-	CHECK(rs_call_cost(0.5, false, 7, &c));
-	CHECK(c == 3.5);
-	CHECK(rs_call_cost(1.0, false, 1, &c));
-	CHECK(c == 1.0);
-	/* invalid epsilon or L: no cost, the caller refuses */
-	c = -1;
-	CHECK(!rs_call_cost(0.0, true, 1, &c));
-	CHECK(!rs_call_cost(-1.0, true, 1, &c));
-	CHECK(!rs_call_cost(INFINITY, true, 1, &c));
-	CHECK(!rs_call_cost(NAN, false, 1, &c));
-	CHECK(!rs_call_cost(0.5, false, 0, &c));
-	CHECK(c == -1);
-	/* an overflowing product is refused, not infinite */
-	CHECK(!rs_call_cost(1e308, false, 1000000, &c));
-}
-
-static void
 test_query_cost(void)
 {
 	double		c = -1;
@@ -78,7 +54,6 @@ int
 main(void)
 {
 	UT_RUN(test_rule_names);
-	UT_RUN(test_call_cost);
 	UT_RUN(test_query_cost);
 	return ut_finish();
 }
