@@ -318,11 +318,13 @@ COMMIT;
 -- privacy_roles compares with.
 CREATE TABLE regress_privacy.old_secret AS SELECT secret FROM privacy_secret;
 CREATE EXTENSION dblink;
+-- the other session's perturbed counts per group
+\set other_counts 'SELECT g, perturbed_count(viewer) FROM regress_privacy.plog GROUP BY g'
 SELECT dblink_connect('other', format('dbname=%s user=%s host=%s port=%s', current_database(), current_user,
                       split_part(current_setting('unix_socket_directories'), ',', 1),
                       current_setting('port')));
 CREATE TABLE regress_privacy.other_before AS
-SELECT * FROM dblink('other', 'SELECT g, perturbed_count(viewer) FROM regress_privacy.plog GROUP BY g')
+SELECT * FROM dblink('other', :'other_counts')
   AS t(g int, p bigint);
 SELECT rotate_privacy_secret();
 CREATE TABLE regress_privacy.here_after AS
@@ -331,13 +333,13 @@ SELECT count(*) FILTER (WHERE b.p IS DISTINCT FROM a.p) > 100 AS rotation_moved_
        count(*) FILTER (WHERE o.p IS DISTINCT FROM a.p) AS other_session_differs
 FROM regress_privacy.here_after a
 JOIN regress_privacy.other_before b USING (g)
-JOIN dblink('other', 'SELECT g, perturbed_count(viewer) FROM regress_privacy.plog GROUP BY g')
+JOIN dblink('other', :'other_counts')
   AS o(g int, p bigint) USING (g);
 -- The same inside the other session's open transaction: the rotation's
 -- invalidation reaches it at its next statement.
 SELECT dblink_exec('other', 'BEGIN');
 SELECT count(*) AS other_groups
-FROM dblink('other', 'SELECT g, perturbed_count(viewer) FROM regress_privacy.plog GROUP BY g')
+FROM dblink('other', :'other_counts')
   AS t(g int, p bigint);
 SELECT rotate_privacy_secret();
 CREATE TABLE regress_privacy.here_mid AS
@@ -346,7 +348,7 @@ SELECT count(*) FILTER (WHERE m.p IS DISTINCT FROM a.p) > 100 AS rotation_moved_
        count(*) FILTER (WHERE o.p IS DISTINCT FROM m.p) AS other_transaction_differs
 FROM regress_privacy.here_mid m
 JOIN regress_privacy.here_after a USING (g)
-JOIN dblink('other', 'SELECT g, perturbed_count(viewer) FROM regress_privacy.plog GROUP BY g')
+JOIN dblink('other', :'other_counts')
   AS o(g int, p bigint) USING (g);
 SELECT dblink_exec('other', 'COMMIT');
 -- A superuser's plain setval on one sequence (as pg_restore's data section
@@ -359,7 +361,7 @@ SELECT count(*) FILTER (WHERE s.p IS DISTINCT FROM m.p) > 100 AS setval_moved_mo
        count(*) FILTER (WHERE o.p IS DISTINCT FROM s.p) AS other_session_differs
 FROM regress_privacy.here_setval s
 JOIN regress_privacy.here_mid m USING (g)
-JOIN dblink('other', 'SELECT g, perturbed_count(viewer) FROM regress_privacy.plog GROUP BY g')
+JOIN dblink('other', :'other_counts')
   AS o(g int, p bigint) USING (g);
 -- the view shows the value set, in the bytes 17 to 24 of the secret
 SELECT substr(secret, 17, 8) = int8send(1234567890123) AS view_shows_setval FROM privacy_secret;
