@@ -64,7 +64,8 @@ REGRESS = \
 	privacy_scale \
 	restricted_setup \
 	restricted_attacks \
-	restricted_usability
+	restricted_usability \
+	restricted_bound
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 # ---- Orchestration (scripts under test/scripts) ----

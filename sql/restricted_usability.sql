@@ -120,7 +120,9 @@ WHERE o.q = 52 ORDER BY 1;
 -- groups a unit may share, so it spent 0.5 times L = 1)
 SELECT 1000 - viewstats.privacy_budget_remaining() AS spent_so_far;
 -- a log where each of 60 viewers watched 3 titles: with L = 1 a viewer
--- counts in one title only, the first in key order, so title 1 has them all
+-- counts in one title only (the one its priority picks: restricted_bound
+-- checks which), so no title has them all and the counts add up to about
+-- 60, not 180
 \c - postgres
 CREATE TABLE r_multi (viewer_id int, title_id int);
 INSERT INTO r_multi SELECT v, t FROM generate_series(1, 60) v, generate_series(1, 3) t;
@@ -128,8 +130,8 @@ LOAD 'viewstats';
 SECURITY LABEL FOR viewstats ON COLUMN r_multi.viewer_id IS 'privacy_unit';
 GRANT SELECT ON r_multi TO regress_r_analyst;
 \c - regress_r_analyst
-SELECT title_id, abs(c - 60) < 40 AS close_to_60
-FROM (SELECT title_id, dp_count(viewer_id, 1.0) AS c FROM r_multi GROUP BY title_id) s ORDER BY 1;
+SELECT count(*) FILTER (WHERE c > 45) AS titles_with_all, sum(c) < 100 AS about_60
+FROM (SELECT title_id, dp_count(viewer_id, 1.0) AS c FROM r_multi GROUP BY title_id) s;
 SELECT 1000 - viewstats.privacy_budget_remaining() AS spent_so_far;
 -- with L = 3 every title has them all, and the same call costs 3
 \c - postgres

@@ -61,13 +61,30 @@ extern ck_sipkey viewstats_record_key(Oid fn_oid);
 /* ---- restricted mode (src/restricted/bound.c) ---- */
 
 /*
- * May this unit join dp_count's group at hand?  Always in a direct
- * session; in a restricted one, while the unit is in fewer than
- * viewstats.max_groups_contributed groups of this call.  *slot is the
- * call's own (NULL at first); new_group marks a group's first row.
+ * Contribution bounding of one dp_count call in a restricted session: each
+ * unit counts in its L groups of smallest priority.  A group's state keeps
+ * the call's table of units and the group's key hash.
  */
-extern bool viewstats_restricted_admit(FunctionCallInfo fcinfo, void **slot,
-									   bool new_group, uint64 unit);
+typedef struct VsBound VsBound;
+typedef struct VsBoundGroup
+{
+	VsBound    *bound;
+	uint64		key;
+} VsBoundGroup;
+
+/*
+ * At a group's first row: NULL in a direct session (nothing is bounded);
+ * *slot is the call's own (NULL at first).
+ */
+extern VsBoundGroup *viewstats_restricted_group(FunctionCallInfo fcinfo,
+												void **slot,
+												MemoryContext aggcxt);
+
+/* A unit of the group: offer the pair (unit, group) to the unit's L smallest. */
+extern void viewstats_restricted_offer(VsBoundGroup *g, uint64 unit);
+
+/* In the final function, once every row was offered: does the unit count here? */
+extern bool viewstats_restricted_counts(void *g, uint64 unit);
 
 /* ---- errors ---- */
 

@@ -209,14 +209,20 @@ unit_transfn(FunctionCallInfo fcinfo, int threshold_arg, int epsilon_arg,
 	MemoryContext aggcxt = agg_context(fcinfo, epsilon_arg < 0);
 	CallSite   *site = call_site(fcinfo);
 	UnitState  *st;
-	bool		first = PG_ARGISNULL(0);
 
 	if (PG_ARGISNULL(0) && (threshold_arg >= 0 || epsilon_arg >= 0))
 		check_call(fcinfo, epsilon_arg >= 0, false);
 	if (PG_ARGISNULL(0))
 	{
-		st = unit_state_new(aggcxt, called_distinct(fcinfo));
+		VsBoundGroup *bound = NULL;
+
+		/* dp_count: a unit counts in a bounded number of groups */
+		if (epsilon_arg >= 0)
+			bound = viewstats_restricted_group(fcinfo, &site->bound, aggcxt);
+		/* a bounded call keeps its units, to count those it keeps here */
+		st = unit_state_new(aggcxt, called_distinct(fcinfo) && bound == NULL);
 		st->reread = AggCheckCallContext(fcinfo, NULL) == AGG_CONTEXT_WINDOW;
+		st->bound = bound;
 	}
 	else
 		st = (UnitState *) PG_GETARG_POINTER(0);
@@ -233,14 +239,10 @@ unit_transfn(FunctionCallInfo fcinfo, int threshold_arg, int epsilon_arg,
 	{
 		uint64		h = viewstats_unit_hash(site->hasher, PG_GETARG_DATUM(1));
 
-		/* dp_count: a unit counts in a bounded number of groups */
-		if (epsilon_arg >= 0 &&
-			!viewstats_restricted_admit(fcinfo, &site->bound, first, h))
-			PG_RETURN_POINTER(st);
 		if (st->distinct)
 			unit_state_add_distinct(st, h, fcinfo->flinfo->fn_oid);
-		else
-			unit_state_add(st, h);
+		else if (unit_state_add(st, h) && st->bound != NULL)
+			viewstats_restricted_offer(st->bound, h);
 	}
 	PG_RETURN_POINTER(st);
 }
@@ -393,6 +395,7 @@ viewstats_dp_count_final(PG_FUNCTION_ARGS)
 	int64		tau,
 				noise,
 				noisy;
+	uint64		count;
 	ck_rng		r;
 
 	/* refused as a window function even for an empty frame */
@@ -410,13 +413,17 @@ viewstats_dp_count_final(PG_FUNCTION_ARGS)
 		elog(ERROR, "dp_count parameters escaped validation");
 	if (tau < viewstats_min_group_size)
 		tau = viewstats_min_group_size;
+	/* the units this group counts: in a restricted session, bounded */
+	count = st->bound != NULL ?
+		unit_state_count_if(st, viewstats_restricted_counts, st->bound) :
+		unit_state_count(st);
 	/* a group no unit is in is never released */
-	if (unit_state_count(st) == 0)
+	if (count == 0)
 		PG_RETURN_NULL();
 	ck_rng_init(&r, strong_random, NULL);
 	check_status(ck_dlap_sample(&r, &e, &noise));
 	explicit_bzero(&r, sizeof(r));
-	noisy = (int64) unit_state_count(st) + noise;
+	noisy = (int64) count + noise;
 	if (noisy < tau)
 		PG_RETURN_NULL();
 	PG_RETURN_INT64(noisy);

@@ -270,29 +270,32 @@ spill_buffer(UnitState *st)
 	st->sp->nbuf = 0;
 }
 
-void
+bool
 unit_state_add(UnitState *st, uint64 h)
 {
 	MemoryContext old;
 	ck_status	s;
+	uint64		before;
 
 	if (st->sp != NULL && st->sp->buf != NULL)
 	{
 		st->sp->buf[st->sp->nbuf++] = h;
 		if (unlikely(st->sp->nbuf == st->sp->bufcap))
 			spill_buffer(st);
-		return;
+		return true;
 	}
 	if (unlikely(ck_set_full(&st->set, st->max_log2cap)))
 	{
 		spill_table(st);
-		unit_state_add(st, h);
-		return;
+		return unit_state_add(st, h);
 	}
+	before = ck_set_count(&st->set);
 	old = MemoryContextSwitchTo(st->cxt);
 	s = ck_set_add(&st->set, h);
 	MemoryContextSwitchTo(old);
 	check_status(s);
+	/* a table after a spill only knows its own units: maybe new */
+	return ck_set_count(&st->set) != before || nruns(st) > 0;
 }
 
 void
@@ -368,10 +371,13 @@ reader_init(RunReader *rr, UnitState *st, UnitRun *src)
 	}
 }
 
-/* where merged values go: any of a tally, a tape, an array, a bytea */
+/* where merged values go: any of a tally, a tape, an array, a bytea, a filter */
 typedef struct MergeSink
 {
 	UnitState  *st;
+	bool		(*keep) (void *arg, uint64 h);	/* counts into kept */
+	void	   *keep_arg;
+	uint64		kept;
 	ck_tally   *tally;
 	LogicalTape *tape;
 	uint64	   *mem;
@@ -385,6 +391,13 @@ sink_emit(void *ctx, const uint64_t *v, size_t n)
 	MergeSink  *s = ctx;
 
 	CHECK_FOR_INTERRUPTS();
+	if (s->keep)
+	{
+		size_t		i;
+
+		for (i = 0; i < n; i++)
+			s->kept += s->keep(s->keep_arg, v[i]);
+	}
 	if (s->tally)
 		ck_tally_emit(s->tally, v, n);
 	if (s->tape)
@@ -597,6 +610,33 @@ unit_state_count(UnitState *st)
 		return ck_set_count(&st->set);
 	consolidate(st);
 	return st->sp->runs[0].n;
+}
+
+uint64
+unit_state_count_if(UnitState *st, bool (*keep) (void *arg, uint64 h),
+					void *arg)
+{
+	MergeSink	sink;
+	uint64		kept = 0,
+				i;
+
+	Assert(!st->distinct);
+	if (nruns(st) == 0)
+	{
+		if (st->set.has_zero)
+			kept += keep(arg, 0);
+		for (i = 0; i < st->set.cap; i++)
+			if (st->set.slots[i] != 0)
+				kept += keep(arg, st->set.slots[i]);
+		return kept;
+	}
+	consolidate(st);
+	memset(&sink, 0, sizeof(sink));
+	sink.st = st;
+	sink.keep = keep;
+	sink.keep_arg = arg;
+	read_run(st, &sink, st->reread);
+	return sink.kept;
 }
 
 uint32

@@ -32,12 +32,16 @@ typedef struct UnitState
 	bool		distinct;
 	bool		reread;			/* a window aggregate's: read more than once */
 	int8		max_log2cap;	/* the table's largest size */
+	VsBoundGroup *bound;		/* dp_count in a restricted session, else NULL */
 } UnitState;
 
 extern UnitState *unit_state_new(MemoryContext cxt, bool distinct);
 
-/* Add a unit (its hash); past the budget the table goes to disk. */
-extern void unit_state_add(UnitState *st, uint64 h);
+/*
+ * Add a unit (its hash); past the budget the table goes to disk.  False
+ * only when the unit is known to be in the state already.
+ */
+extern bool unit_state_add(UnitState *st, uint64 h);
 
 /* DISTINCT form: every unit comes once; fn_oid locates the secret. */
 extern void unit_state_add_distinct(UnitState *st, uint64 h, Oid fn_oid);
@@ -52,6 +56,11 @@ extern UnitState *unit_state_deserialize(bytea *in);
 
 /* The number of distinct units, and the sum of their record keys. */
 extern uint64 unit_state_count(UnitState *st);
+
+/* The number of distinct units u for which keep(arg, u). */
+extern uint64 unit_state_count_if(UnitState *st,
+								  bool (*keep) (void *arg, uint64 h),
+								  void *arg);
 extern uint32 unit_state_cell_key(UnitState *st, ck_sipkey key);
 
 #endif							/* VIEWSTATS_UNIT_STATE_H */

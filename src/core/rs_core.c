@@ -5,6 +5,7 @@
 #include "rs_core.h"
 
 #include <math.h>
+#include <string.h>
 
 static const char *const rule_names[RS_NRULES] = {
 	[RS_RULE_NOT_TOP_LEVEL] = "top-level-only",
@@ -44,4 +45,48 @@ rs_query_cost(double eps_single, double eps_bounded,
 		return false;
 	*cost = eps_single + eps_bounded * (double) max_groups_contributed;
 	return isfinite(*cost);
+}
+
+int
+rs_prio_cmp(rs_prio a, rs_prio b)
+{
+	if (a.p != b.p)
+		return a.p < b.p ? -1 : 1;
+	if (a.g != b.g)
+		return a.g < b.g ? -1 : 1;
+	return 0;
+}
+
+bool
+rs_held_offer(rs_prio *held, uint32_t *n, uint32_t L, rs_prio x)
+{
+	uint32_t	k = *n;
+	uint32_t	i;
+	int			c;
+
+	if (L == 0)
+		return false;
+	/* full and not below the largest held: nothing changes */
+	if (k == L && rs_prio_cmp(x, held[k - 1]) >= 0)
+		return false;
+	/* where x goes, ascending; a repeat changes nothing */
+	i = k;
+	while (i > 0 && (c = rs_prio_cmp(x, held[i - 1])) <= 0)
+	{
+		if (c == 0)
+			return false;
+		i--;
+	}
+	if (k == L)
+		k--;					/* the largest drops out */
+	memmove(held + i + 1, held + i, (size_t) (k - i) * sizeof(rs_prio));
+	held[i] = x;
+	*n = k + 1;
+	return true;
+}
+
+bool
+rs_held_counts(const rs_prio *held, uint32_t n, rs_prio x)
+{
+	return n > 0 && rs_prio_cmp(x, held[n - 1]) <= 0;
 }

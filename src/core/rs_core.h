@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum rs_rule
 {
@@ -47,5 +48,35 @@ extern const char *rs_rule_name(rs_rule rule);
  */
 extern bool rs_query_cost(double eps_single, double eps_bounded,
 						  int max_groups_contributed, double *cost);
+
+/*
+ * Contribution bounding.  Each (unit, group) pair of one dp_count call has a
+ * priority computed from the unit and the group key alone (p), and the
+ * group key's own 64-bit hash (g) to break ties; a unit counts in the L
+ * groups of smallest (p, g).  Which groups those are depends on nothing but
+ * the unit's own pairs: not on the order rows come in, nor on other units.
+ *
+ * A unit's held set is its smallest pairs so far, ascending, at most L of
+ * them.  Offering every pair of the unit (repeats allowed, in any order)
+ * leaves exactly its min(L, groups) smallest distinct pairs; then a pair
+ * counts if and only if it is in the held set.
+ */
+typedef struct rs_prio
+{
+	uint64_t	p;
+	uint64_t	g;
+} rs_prio;
+
+extern int	rs_prio_cmp(rs_prio a, rs_prio b);
+
+/*
+ * Offer x to held[0..*n): kept if among the L smallest distinct pairs.  The
+ * array must have room for min(*n + 1, L) pairs.  Returns whether the held
+ * set changed.
+ */
+extern bool rs_held_offer(rs_prio *held, uint32_t *n, uint32_t L, rs_prio x);
+
+/* Once every pair of the unit was offered: does pair x count? */
+extern bool rs_held_counts(const rs_prio *held, uint32_t n, rs_prio x);
 
 #endif							/* RS_CORE_H */

@@ -5,75 +5,368 @@
  *		(viewstats.max_groups_contributed, BigQuery's max_groups_contributed),
  *		and the query pays epsilon times L for that call (validator.c, hooks.c).
  *
- * The transition function asks, for each unit of each row, whether the unit
- * may join the group at hand.  A unit keeps the first L groups it is seen
- * in; the planner makes such queries serial and sort-based (hooks.c), so a
- * unit's rows come in the order of the group keys and the groups kept are
- * chosen from that unit's own rows, as differential privacy needs.  Whatever
- * the order, no unit is ever counted in more than L groups: a unit refused
- * is never added, and a repeated row of a group it is in changes nothing.
+ * Which L groups: those of smallest priority, a hash of the unit and of the
+ * group key (rs_core.h), so the choice depends on the unit's own rows alone,
+ * never on the order rows come in or on other units, as differential
+ * privacy needs.  The transition function offers each (unit, group) pair of
+ * a call to the call's table of units, which keeps each unit's L smallest
+ * pairs; a group's final function counts the units whose pair for that
+ * group was kept.  That is only right once every row has been offered, so
+ * the aggregation must see all its input before it finishes any group: a
+ * plain aggregate, or a hashed one that never spills.  hooks.c makes the
+ * planner choose one (vs_bound_paths) and lifts the hash aggregate's spill
+ * limits (vs_bound_prepare); a group's own units still spill to disk
+ * (unit_state.c), so memory beyond work_mem is the hash table's entries.
  *
- * Per call site and execution: the map lives in the call's FmgrInfo memory.
+ * Per call site and execution: the table lives in the transition
+ * function's FmgrInfo memory; each group's state points at it.
  */
 #include "restricted.h"
 
 #include "privacy.h"
 
-#include "utils/hsearch.h"
+#include "common/hashfn.h"
+#include "executor/executor.h"
+#include "executor/nodeAgg.h"
+#include "nodes/execnodes.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/pathnodes.h"
+#include "optimizer/pathnode.h"
+#include "optimizer/tlist.h"
+#include "utils/builtins.h"
+#include "utils/typcache.h"
 
+/* A unit and its smallest pairs so far: one inline, more past L = 1 */
 typedef struct BoundUnit
 {
-	uint64		unit;			/* hash key: the unit's 64-bit hash */
-	int32		groups;			/* groups it was admitted to */
-	int64		last_group;		/* the group it was last admitted to */
+	uint64		unit;			/* the unit's 64-bit hash */
+	char		status;			/* simplehash */
+	uint32		n;				/* pairs held */
+	uint32		cap;			/* room in more (0: only the inline one) */
+	rs_prio		one;
+	rs_prio    *more;
 } BoundUnit;
 
-typedef struct Bound
-{
-	HTAB	   *units;
-	int64		group;			/* groups started so far */
-	int			limit;			/* L at the start of the execution */
-} Bound;
+#define SH_PREFIX		boundtab
+#define SH_ELEMENT_TYPE BoundUnit
+#define SH_KEY_TYPE		uint64
+#define SH_KEY			unit
+#define SH_HASH_KEY(tb, key)	((uint32) ((key) ^ ((key) >> 32)))
+#define SH_EQUAL(tb, a, b)		((a) == (b))
+#define SH_SCOPE		static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
 
-bool
-viewstats_restricted_admit(FunctionCallInfo fcinfo, void **slot, bool new_group,
-						   uint64 unit)
+struct VsBound
 {
-	Bound	   *b = *slot;
-	BoundUnit  *e;
-	bool		found;
+	boundtab_hash *units;
+	MemoryContext cxt;
+	uint32		limit;			/* L at the start of the execution */
+	int			ncols;			/* the group key's columns */
+	AttrNumber *cols;
+	Oid		   *colls;
+	FmgrInfo   *hashfns;		/* their types' extended hash functions */
+};
+
+/* ---- group keys ---- */
+
+/*
+ * The extended (64-bit) hash function of a group key column's type, or
+ * InvalidOid if it has none.
+ */
+static Oid
+key_hash_proc(Oid type)
+{
+	TypeCacheEntry *tc = lookup_type_cache(type, TYPECACHE_HASH_EXTENDED_PROC);
+
+	return tc->hash_extended_proc;
+}
+
+/* The type of the aggregation's input column col (1-based). */
+static Oid
+input_type(AggState *as, AttrNumber col)
+{
+	TupleDesc	desc = ExecGetResultType(outerPlanState(as));
+
+	return TupleDescAttr(desc, col - 1)->atttypid;
+}
+
+void
+vs_bound_check_keys(AggState *as)
+{
+	Agg		   *agg = (Agg *) as->ss.ps.plan;
+	int			i;
+
+	for (i = 0; i < agg->numCols; i++)
+	{
+		Oid			type = input_type(as, agg->grpColIdx[i]);
+
+		if (!OidIsValid(key_hash_proc(type)))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("dp_count cannot group by a value of type %s in a restricted session",
+							format_type_be(type)),
+					 errdetail("Contribution bounding hashes the group key, and the type has no extended hash function."),
+					 errhint("Group by a cast of the value to a type that has one, such as text.")));
+	}
+}
+
+static VsBound *
+bound_new(FunctionCallInfo fcinfo, AggState *as)
+{
+	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
+	VsBound    *b = MemoryContextAllocZero(cxt, sizeof(VsBound));
+	Agg		   *agg = (Agg *) as->ss.ps.plan;
+	int			i;
+
+	b->cxt = cxt;
+	b->units = boundtab_create(cxt, 1024, NULL);
+	b->limit = (uint32) vs_max_groups_contributed;
+	b->ncols = agg->numCols;
+	b->cols = MemoryContextAlloc(cxt, sizeof(AttrNumber) * Max(b->ncols, 1));
+	b->colls = MemoryContextAlloc(cxt, sizeof(Oid) * Max(b->ncols, 1));
+	b->hashfns = MemoryContextAllocZero(cxt, sizeof(FmgrInfo) * Max(b->ncols, 1));
+	for (i = 0; i < b->ncols; i++)
+	{
+		Oid			proc = key_hash_proc(input_type(as, agg->grpColIdx[i]));
+
+		if (!OidIsValid(proc))	/* checked before the first row */
+			elog(ERROR, "no extended hash function for a group key of dp_count");
+		b->cols[i] = agg->grpColIdx[i];
+		b->colls[i] = agg->grpCollations[i];
+		fmgr_info_cxt(proc, &b->hashfns[i], cxt);
+	}
+	return b;
+}
+
+/* The 64-bit hash of the group key of the row being aggregated. */
+static uint64
+group_key(VsBound *b, AggState *as)
+{
+	TupleTableSlot *row = as->tmpcontext->ecxt_outertuple;
+	uint64		gk = 0;
+	int			i;
+
+	for (i = 0; i < b->ncols; i++)
+	{
+		bool		isnull;
+		Datum		d = slot_getattr(row, b->cols[i], &isnull);
+		uint64		h;
+
+		h = isnull ? UINT64CONST(0x6e756c6c6b657921) :	/* "nullkey!" */
+			DatumGetUInt64(FunctionCall2Coll(&b->hashfns[i], b->colls[i], d,
+											 UInt64GetDatum(0)));
+		gk = i == 0 ? h : hash_combine64(gk, h);
+	}
+	return gk;
+}
+
+/*
+ * The priority of (unit, group): PostgreSQL's int8 extended hash of the
+ * unit's hash, seeded with the group key's, so that SQL can compute it too:
+ * hashint8extended(unit hash, group key hash).
+ */
+static inline rs_prio
+priority(uint64 unit, uint64 gk)
+{
+	uint32		lo = (uint32) unit;
+	uint32		hi = (uint32) (unit >> 32);
+	rs_prio		x;
+
+	lo ^= ((int64) unit >= 0) ? hi : ~hi;
+	x.p = hash_bytes_uint32_extended(lo, gk);
+	x.g = gk;
+	return x;
+}
+
+/* ---- the aggregate's side ---- */
+
+VsBoundGroup *
+viewstats_restricted_group(FunctionCallInfo fcinfo, void **slot,
+						   MemoryContext aggcxt)
+{
+	AggState   *as;
+	VsBound    *b = *slot;
+	VsBoundGroup *g;
 
 	if (!vs_session_restricted())
-		return true;
+		return NULL;
+	as = (AggState *) fcinfo->context;
+	if (as == NULL || !IsA(as, AggState))
+		elog(ERROR, "dp_count's contribution bound needs an aggregate node");
 	if (b == NULL)
-	{
-		HASHCTL		ctl;
-		MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
+		*slot = b = bound_new(fcinfo, as);
+	g = MemoryContextAlloc(aggcxt, sizeof(VsBoundGroup));
+	g->bound = b;
+	g->key = group_key(b, as);
+	return g;
+}
 
-		b = MemoryContextAllocZero(cxt, sizeof(Bound));
-		memset(&ctl, 0, sizeof(ctl));
-		ctl.keysize = sizeof(uint64);
-		ctl.entrysize = sizeof(BoundUnit);
-		ctl.hcxt = cxt;
-		b->units = hash_create("viewstats contribution bound", 1024, &ctl,
-							   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		b->limit = vs_max_groups_contributed;
-		*slot = b;
-	}
-	if (new_group)
-		b->group++;
-	e = hash_search(b->units, &unit, HASH_ENTER, &found);
+void
+viewstats_restricted_offer(VsBoundGroup *g, uint64 unit)
+{
+	VsBound    *b = g->bound;
+	BoundUnit  *e;
+	bool		found;
+	rs_prio		x = priority(unit, g->key);
+
+	e = boundtab_insert(b->units, unit, &found);
 	if (!found)
 	{
-		e->groups = 1;
-		e->last_group = b->group;
-		return true;
+		e->n = 1;
+		e->cap = 0;
+		e->one = x;
+		e->more = NULL;
+		return;
 	}
-	if (e->last_group == b->group)
-		return true;
-	if (e->groups >= b->limit)
+	if (b->limit == 1 || (e->n == 1 && e->cap == 0 &&
+						  rs_prio_cmp(x, e->one) == 0))
+	{
+		(void) rs_held_offer(&e->one, &e->n, 1, x);
+		return;
+	}
+	/* past L = 1 the pairs move to an array, grown as needed up to L */
+	if (e->cap == 0)
+	{
+		e->cap = Min(b->limit, 4);
+		e->more = MemoryContextAlloc(b->cxt, sizeof(rs_prio) * e->cap);
+		e->more[0] = e->one;
+	}
+	else if (e->n == e->cap && e->cap < b->limit)
+	{
+		e->cap = Min(b->limit, e->cap * 2);
+		e->more = repalloc(e->more, sizeof(rs_prio) * e->cap);
+	}
+	(void) rs_held_offer(e->more, &e->n, b->limit, x);
+}
+
+bool
+viewstats_restricted_counts(void *arg, uint64 unit)
+{
+	VsBoundGroup *g = arg;
+	BoundUnit  *e = boundtab_lookup(g->bound->units, unit);
+
+	if (e == NULL)				/* every unit of a group was offered */
+		elog(ERROR, "dp_count's contribution bound lost a unit");
+	return rs_held_counts(e->cap ? e->more : &e->one, e->n,
+						  priority(unit, g->key));
+}
+
+/* ---- the planner's and the executor's side ---- */
+
+/* Does expression node hold a dp_count of its own query level? */
+static bool
+has_dp_count_walker(Node *node, void *cx)
+{
+	if (node == NULL)
 		return false;
-	e->groups++;
-	e->last_group = b->group;
-	return true;
+	if (IsA(node, Aggref))
+	{
+		Aggref	   *a = (Aggref *) node;
+
+		if (a->agglevelsup == 0 && vs_func_is_dp_count(a->aggfnoid))
+			return true;
+	}
+	if (IsA(node, Query))
+		return false;			/* another level */
+	return expression_tree_walker(node, has_dp_count_walker, cx);
+}
+
+/*
+ * The grouping paths of a query level with dp_count, in a restricted
+ * session: only aggregations that read all their input before they finish
+ * a group (plain, or hashed) in one piece (no partial or partitionwise
+ * steps, whose separate transition functions would each bound units on
+ * their own).  add_path may have dropped the hashed path for a cheaper
+ * sorted one (presorted input, an index): it is then built here, as the
+ * planner builds it.
+ */
+void
+vs_bound_paths(PlannerInfo *root, RelOptInfo *grouped, RelOptInfo *input,
+			   void *extra)
+{
+	GroupPathExtraData *ex = extra;
+	List	   *keep = NIL;
+	List	   *group_clause;
+	ListCell   *lc;
+	AggClauseCosts costs;
+	double		ngroups;
+
+	if (IS_OTHER_REL(grouped) || grouped->pathlist == NIL ||
+		(!has_dp_count_walker((Node *) root->parse->targetList, NULL) &&
+		 !has_dp_count_walker(root->parse->havingQual, NULL)))
+		return;
+	foreach(lc, grouped->pathlist)
+	{
+		Path	   *p = lfirst(lc);
+
+		if (IsA(p, AggPath) && ((AggPath *) p)->aggsplit == AGGSPLIT_SIMPLE &&
+			(((AggPath *) p)->aggstrategy == AGG_HASHED ||
+			 ((AggPath *) p)->aggstrategy == AGG_PLAIN))
+			keep = lappend(keep, p);
+	}
+	grouped->partial_pathlist = NIL;
+	if (keep != NIL)
+	{
+		grouped->pathlist = keep;
+		return;
+	}
+#if PG_VERSION_NUM >= 160000
+	group_clause = root->processed_groupClause;
+#else
+	group_clause = root->parse->groupClause;
+#endif
+	if (group_clause == NIL || root->parse->groupingSets != NIL ||
+		!grouping_is_hashable(group_clause))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("dp_count in a restricted session needs GROUP BY keys that can be hashed"),
+				 errdetail("Contribution bounding reads every row before it publishes a group, which a sorted aggregation does not."),
+				 errhint("Group by values of a type with a hash operator class, such as text or integer.")));
+	ngroups = ((Path *) linitial(grouped->pathlist))->rows;
+	MemSet(&costs, 0, sizeof(costs));
+	grouped->pathlist = list_make1(create_agg_path(root, grouped,
+												   input->cheapest_total_path,
+												   grouped->reltarget,
+												   AGG_HASHED, AGGSPLIT_SIMPLE,
+												   group_clause,
+												   (List *) ex->havingQual,
+												   &costs, ngroups));
+}
+
+static bool
+agg_has_dp_count(AggState *as)
+{
+	int			i;
+
+	for (i = 0; i < as->numaggs; i++)
+		if (vs_func_is_dp_count(as->peragg[i].aggref->aggfnoid))
+			return true;
+	return false;
+}
+
+static bool
+prepare_walker(PlanState *ps, void *cx)
+{
+	if (ps == NULL)
+		return false;
+	if (IsA(ps, AggState) && agg_has_dp_count((AggState *) ps))
+	{
+		AggState   *as = (AggState *) ps;
+
+		if (as->aggstrategy != AGG_HASHED && as->aggstrategy != AGG_PLAIN)
+			elog(ERROR, "restricted dp_count in a sorted aggregation");
+		vs_bound_check_keys(as);
+		/* every group stays in memory until all rows are in (see above) */
+		as->hash_mem_limit = SIZE_MAX;
+		as->hash_ngroups_limit = PG_UINT64_MAX;
+	}
+	return planstate_tree_walker(ps, prepare_walker, cx);
+}
+
+void
+vs_bound_prepare(PlanState *ps)
+{
+	(void) prepare_walker(ps, NULL);
 }

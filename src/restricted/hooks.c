@@ -11,8 +11,12 @@
  *						analysed in the session); strips the marker and the
  *						gate from the scans the validator accepted; counts the
  *						nesting depth
+ *	create_upper_paths	keeps dp_count's aggregations plain or hashed, whole
+ *						(contribution bounding, bound.c)
  *	ExecutorStart/Run/Finish	count the nesting depth (queries run inside
- *						functions, triggers and other queries are nested)
+ *						functions, triggers and other queries are nested);
+ *						ExecutorStart pays the budget and keeps dp_count's
+ *						hash aggregations from spilling groups
  *	needs_fmgr_hook		claims SQL-language functions, so the planner does not
  *						inline them: an inlined body is analysed without the
  *						post_parse_analyze hook and planned inside its caller,
@@ -51,6 +55,7 @@
 
 static post_parse_analyze_hook_type prev_post_parse_analyze = NULL;
 static planner_hook_type prev_planner = NULL;
+static create_upper_paths_hook_type prev_upper_paths = NULL;
 static ExecutorStart_hook_type prev_executor_start = NULL;
 static ExecutorRun_hook_type prev_executor_run = NULL;
 static ExecutorFinish_hook_type prev_executor_finish = NULL;
@@ -157,7 +162,6 @@ vs_planner(Query *parse, const char *query_string, int cursorOptions,
 	PlannedStmt *result;
 	VsCost		cost = {0, 0};
 	int			depth = vs_nesting.depth;
-	int			guc_level = -1;
 
 	if (vs_session_restricted())
 	{
@@ -165,18 +169,12 @@ vs_planner(Query *parse, const char *query_string, int cursorOptions,
 		vs_strip_validated(parse, &cost);
 
 		/*
-		 * Contribution bounding keeps each unit's first L groups in the
-		 * order the aggregate sees them: a serial, sorted aggregation sees
-		 * a unit's rows in the order of the group keys, a choice made from
-		 * that unit's rows alone.
+		 * Contribution bounding needs every row of a dp_count call in one
+		 * transition function: no parallel workers (and, in
+		 * vs_upper_paths, no sorted, partial or partitionwise steps).
 		 */
-		if (cost.eps_bounded > 0)
-		{
+		if (cost.eps_single > 0 || cost.eps_bounded > 0)
 			cursorOptions &= ~CURSOR_OPT_PARALLEL_OK;
-			guc_level = NewGUCNestLevel();
-			(void) set_config_option("enable_hashagg", "off", PGC_USERSET, PGC_S_SESSION,
-									 GUC_ACTION_SAVE, true, 0, false);
-		}
 	}
 	vs_nesting.depth++;
 	PG_TRY();
@@ -191,13 +189,25 @@ vs_planner(Query *parse, const char *query_string, int cursorOptions,
 		vs_nesting.depth = depth;
 	}
 	PG_END_TRY();
-	if (guc_level >= 0)
-		AtEOXact_GUC(false, guc_level);
 	if (cost.eps_single > 0)
 		attach_double(result, COST_ID_SINGLE, cost.eps_single);
 	if (cost.eps_bounded > 0)
 		attach_double(result, COST_ID_BOUNDED, cost.eps_bounded);
 	return result;
+}
+
+/*
+ * dp_count's grouping paths in a restricted session (bound.c): only those
+ * that read every row before they finish a group.
+ */
+static void
+vs_upper_paths(PlannerInfo *root, UpperRelationKind stage, RelOptInfo *input_rel,
+			   RelOptInfo *output_rel, void *extra)
+{
+	if (prev_upper_paths)
+		prev_upper_paths(root, stage, input_rel, output_rel, extra);
+	if (stage == UPPERREL_GROUP_AGG && vs_session_restricted())
+		vs_bound_paths(root, output_rel, input_rel, extra);
 }
 
 /* ---- execution ---- */
@@ -237,6 +247,8 @@ vs_executor_start(QueryDesc *queryDesc, int eflags)
 			prev_executor_start(queryDesc, eflags);
 		else
 			standard_ExecutorStart(queryDesc, eflags);
+		if (vs_session_restricted() && queryDesc->planstate != NULL)
+			vs_bound_prepare(queryDesc->planstate);
 	}
 	PG_FINALLY();
 	{
@@ -585,6 +597,8 @@ vs_hooks_init(void)
 	post_parse_analyze_hook = vs_post_parse_analyze;
 	prev_planner = planner_hook;
 	planner_hook = vs_planner;
+	prev_upper_paths = create_upper_paths_hook;
+	create_upper_paths_hook = vs_upper_paths;
 	prev_executor_start = ExecutorStart_hook;
 	ExecutorStart_hook = vs_executor_start;
 	prev_executor_run = ExecutorRun_hook;

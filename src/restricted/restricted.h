@@ -107,8 +107,33 @@ typedef struct VsCost
 /* viewstats.max_groups_contributed, the L of contribution bounding */
 extern int	vs_max_groups_contributed;
 
-/* The planner side: strip markers and gates of validated scans, sum costs. */
+/*
+ * The planner side: strip markers and gates of validated scans, sum costs,
+ * and drop DISTINCT from dp_count calls (it changes nothing they count).
+ */
 extern void vs_strip_validated(Query *query, VsCost *cost);
+
+/* Is funcid one of viewstats' dp_count aggregates? */
+extern bool vs_func_is_dp_count(Oid funcid);
+
+/* ---- bound.c ---- */
+
+/*
+ * Before the first row: refuse group keys that cannot be hashed to 64 bits
+ * (42501 would say a rule; this is 0A000, a type without the function).
+ */
+struct AggState;
+extern void vs_bound_check_keys(struct AggState *as);
+
+/* UPPERREL_GROUP_AGG of a level with dp_count: plain or hashed, in one piece */
+struct PlannerInfo;
+struct RelOptInfo;
+extern void vs_bound_paths(struct PlannerInfo *root, struct RelOptInfo *grouped,
+						   struct RelOptInfo *input, void *extra);
+
+/* After ExecutorStart: dp_count's hash aggregations never spill groups */
+struct PlanState;
+extern void vs_bound_prepare(struct PlanState *ps);
 
 /* ---- channels.c ---- */
 

@@ -1710,6 +1710,12 @@ vs_validate_toplevel(Query *query)
 
 /* ---- the planner's side ---- */
 
+bool
+vs_func_is_dp_count(Oid funcid)
+{
+	return func_entry(funcid)->cls == FC_DP;
+}
+
 typedef struct StripCx
 {
 	Oid			gate;
@@ -1767,6 +1773,14 @@ strip_walker(Node *node, StripCx *cx)
 		rte->securityQuals = keep;
 		return false;
 	}
+	/*
+	 * dp_count(DISTINCT u, ...) is dp_count(u, ...), which counts distinct
+	 * units anyway; without DISTINCT the aggregation may be hashed, as
+	 * contribution bounding needs (bound.c).
+	 */
+	if (IsA(node, Aggref) && ((Aggref *) node)->aggdistinct != NIL &&
+		vs_func_is_dp_count(((Aggref *) node)->aggfnoid))
+		((Aggref *) node)->aggdistinct = NIL;
 	if (IsA(node, Query))
 		return query_tree_walker((Query *) node, strip_walker, cx, QTW_EXAMINE_RTES_BEFORE);
 	return expression_tree_walker(node, strip_walker, cx);

@@ -1,11 +1,14 @@
 /*
  * test_restricted.c
  *		Unit tests of restricted mode's pure core (rs_core.c): the rule
- *		names every refusal shows, and the epsilon a dp_count call costs.
+ *		names every refusal shows, the epsilon a dp_count call costs, and
+ *		contribution bounding's held sets against a sort-everything model.
  */
 #include "unit_test.h"
+#include "test_util.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "core/rs_core.h"
 
@@ -50,10 +53,128 @@ test_query_cost(void)
 	CHECK(c == -1);
 }
 
+static int
+prio_qsort_cmp(const void *a, const void *b)
+{
+	return rs_prio_cmp(*(const rs_prio *) a, *(const rs_prio *) b);
+}
+
+/* The naive model: sort the unit's distinct pairs, keep the first L. */
+static uint32_t
+model_held(const rs_prio *pairs, uint32_t n, uint32_t L, rs_prio *out)
+{
+	rs_prio    *s = malloc((n + 1) * sizeof(rs_prio));
+	uint32_t	k = 0,
+				i;
+
+	memcpy(s, pairs, n * sizeof(rs_prio));
+	qsort(s, n, sizeof(rs_prio), prio_qsort_cmp);
+	for (i = 0; i < n && k < L; i++)
+		if (k == 0 || rs_prio_cmp(s[i], out[k - 1]) != 0)
+			out[k++] = s[i];
+	free(s);
+	return k;
+}
+
+static void
+test_held_order(void)
+{
+	rs_prio		a = {1, 9},
+				b = {2, 0},
+				c = {1, 10};
+
+	/* by priority, then by group hash */
+	CHECK(rs_prio_cmp(a, b) < 0);
+	CHECK(rs_prio_cmp(b, a) > 0);
+	CHECK(rs_prio_cmp(a, c) < 0);
+	CHECK(rs_prio_cmp(a, a) == 0);
+	/* the full 64 bits, unsigned */
+	CHECK(rs_prio_cmp((rs_prio) {UINT64_MAX, 0}, (rs_prio) {0, UINT64_MAX}) > 0);
+}
+
+static void
+test_held_random(void)
+{
+	rng			r = rng_for("held_random");
+	int			t;
+
+	for (t = 0; t < 3000; t++)
+	{
+		uint32_t	L = 1 + (uint32_t) rng_below(&r, t % 3 == 0 ? 12 : 3);
+		uint32_t	ngroups = 1 + (uint32_t) rng_below(&r, 40);
+		uint32_t	nrows = (uint32_t) rng_below(&r, 120);
+		rs_prio    *groups = malloc(ngroups * sizeof(rs_prio));
+		rs_prio    *offered = malloc((nrows + 1) * sizeof(rs_prio));
+		rs_prio    *held = malloc(L * sizeof(rs_prio));
+		rs_prio    *want = malloc(L * sizeof(rs_prio));
+		uint32_t	n = 0,
+					nw,
+					i,
+					counted = 0;
+
+		ut_set_context("case %d, L %u, %u groups, %u rows", t, L, ngroups, nrows);
+		/* few distinct priorities, so ties on p are broken by g */
+		for (i = 0; i < ngroups; i++)
+		{
+			groups[i].p = rng_below(&r, t % 2 ? 8 : UINT64_MAX);
+			groups[i].g = i * UINT64_C(0x9e3779b97f4a7c15);
+		}
+		/* rows of the unit: groups in any order, repeated */
+		for (i = 0; i < nrows; i++)
+		{
+			offered[i] = groups[rng_below(&r, ngroups)];
+			(void) rs_held_offer(held, &n, L, offered[i]);
+			CHECK(n <= L);
+		}
+		nw = model_held(offered, nrows, L, want);
+		CHECK(n == nw);
+		for (i = 0; i < n && i < nw; i++)
+			CHECK(rs_prio_cmp(held[i], want[i]) == 0);
+		/* a pair counts exactly when the model keeps it */
+		for (i = 0; i < nrows; i++)
+		{
+			bool		kept = false;
+			uint32_t	j;
+
+			for (j = 0; j < nw; j++)
+				kept |= rs_prio_cmp(offered[i], want[j]) == 0;
+			CHECK(rs_held_counts(held, n, offered[i]) == kept);
+		}
+		/* so each unit counts in at most L distinct groups */
+		for (i = 0; i < ngroups; i++)
+		{
+			bool		seen = false;
+			uint32_t	j;
+
+			for (j = 0; j < nrows; j++)
+				seen |= rs_prio_cmp(offered[j], groups[i]) == 0;
+			if (seen && rs_held_counts(held, n, groups[i]))
+				counted++;
+		}
+		CHECK(counted == nw);
+		CHECK(counted <= L);
+		free(groups);
+		free(offered);
+		free(held);
+		free(want);
+	}
+	/* nothing held: nothing counts; L = 0 holds nothing */
+	{
+		rs_prio		h[1];
+		uint32_t	n = 0;
+
+		CHECK(!rs_held_counts(h, 0, (rs_prio) {0, 0}));
+		CHECK(!rs_held_offer(h, &n, 0, (rs_prio) {0, 0}));
+		CHECK(n == 0);
+	}
+}
+
 int
 main(void)
 {
 	UT_RUN(test_rule_names);
 	UT_RUN(test_query_cost);
+	UT_RUN(test_held_order);
+	UT_RUN(test_held_random);
 	return ut_finish();
 }
