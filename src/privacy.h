@@ -69,7 +69,8 @@ typedef struct VsBound VsBound;
 typedef struct VsBoundGroup
 {
 	VsBound    *bound;
-	uint64		key;
+	uint64		key;			/* the group key's hash */
+	uint64		dropped;		/* its pairs reported not held */
 } VsBoundGroup;
 
 /*
@@ -82,6 +83,9 @@ extern VsBoundGroup *viewstats_restricted_group(FunctionCallInfo fcinfo,
 
 /* A unit of the group: offer the pair (unit, group) to the unit's L smallest. */
 extern void viewstats_restricted_offer(VsBoundGroup *g, uint64 unit);
+
+/* Apply the offers still waiting (before a final function counts). */
+extern void viewstats_restricted_flush(VsBoundGroup *g);
 
 /* In the final function, once every row was offered: does the unit count here? */
 extern bool viewstats_restricted_counts(void *g, uint64 unit);

@@ -413,10 +413,18 @@ viewstats_dp_count_final(PG_FUNCTION_ARGS)
 		elog(ERROR, "dp_count parameters escaped validation");
 	if (tau < viewstats_min_group_size)
 		tau = viewstats_min_group_size;
-	/* the units this group counts: in a restricted session, bounded */
-	count = st->bound != NULL ?
-		unit_state_count_if(st, viewstats_restricted_counts, st->bound) :
-		unit_state_count(st);
+	/*
+	 * The units this group counts: in a restricted session, bounded; each
+	 * of an in-memory group's pairs was offered once (bound.c).
+	 */
+	if (st->bound != NULL)
+		viewstats_restricted_flush(st->bound);
+	if (st->bound == NULL)
+		count = unit_state_count(st);
+	else if (unit_state_in_memory(st))
+		count = unit_state_count(st) - st->bound->dropped;
+	else
+		count = unit_state_count_if(st, viewstats_restricted_counts, st->bound);
 	/* a group no unit is in is never released */
 	if (count == 0)
 		PG_RETURN_NULL();

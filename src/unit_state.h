@@ -57,6 +57,13 @@ extern UnitState *unit_state_deserialize(bytea *in);
 /* The number of distinct units, and the sum of their record keys. */
 extern uint64 unit_state_count(UnitState *st);
 
+/* Has every unit been added to the in-memory table only (no run, no DISTINCT)? */
+static inline bool
+unit_state_in_memory(const UnitState *st)
+{
+	return st->sp == NULL && !st->distinct;
+}
+
 /* The number of distinct units u for which keep(arg, u). */
 extern uint64 unit_state_count_if(UnitState *st,
 								  bool (*keep) (void *arg, uint64 h),

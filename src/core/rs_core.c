@@ -57,32 +57,37 @@ rs_prio_cmp(rs_prio a, rs_prio b)
 	return 0;
 }
 
-bool
-rs_held_offer(rs_prio *held, uint32_t *n, uint32_t L, rs_prio x)
+rs_offer
+rs_held_offer(rs_prio *held, uint32_t *n, uint32_t L, rs_prio x,
+			  rs_prio *dropped)
 {
 	uint32_t	k = *n;
 	uint32_t	i;
 	int			c;
+	rs_offer	r = RS_HELD_ADDED;
 
 	if (L == 0)
-		return false;
-	/* full and not below the largest held: nothing changes */
-	if (k == L && rs_prio_cmp(x, held[k - 1]) >= 0)
-		return false;
+		return RS_HELD_REJECTED;
+	/* full and not below the largest held: x is not kept, or held already */
+	if (k == L && (c = rs_prio_cmp(x, held[k - 1])) >= 0)
+		return c == 0 ? RS_HELD_REPEAT : RS_HELD_REJECTED;
 	/* where x goes, ascending; a repeat changes nothing */
 	i = k;
 	while (i > 0 && (c = rs_prio_cmp(x, held[i - 1])) <= 0)
 	{
 		if (c == 0)
-			return false;
+			return RS_HELD_REPEAT;
 		i--;
 	}
 	if (k == L)
-		k--;					/* the largest drops out */
+	{
+		*dropped = held[--k];	/* the largest drops out */
+		r = RS_HELD_SWAPPED;
+	}
 	memmove(held + i + 1, held + i, (size_t) (k - i) * sizeof(rs_prio));
 	held[i] = x;
 	*n = k + 1;
-	return true;
+	return r;
 }
 
 bool

@@ -65,16 +65,28 @@ typedef struct rs_prio
 {
 	uint64_t	p;
 	uint64_t	g;
+	void	   *tag;			/* the caller's, carried along (its group) */
 } rs_prio;
 
+/* By p, then g; tags are not compared. */
 extern int	rs_prio_cmp(rs_prio a, rs_prio b);
+
+typedef enum rs_offer
+{
+	RS_HELD_ADDED,				/* x is held, nothing dropped */
+	RS_HELD_SWAPPED,			/* x is held, *dropped no longer is */
+	RS_HELD_REJECTED,			/* x is not held: L smaller pairs are */
+	RS_HELD_REPEAT				/* x was held already */
+} rs_offer;
 
 /*
  * Offer x to held[0..*n): kept if among the L smallest distinct pairs.  The
- * array must have room for min(*n + 1, L) pairs.  Returns whether the held
- * set changed.
+ * array must have room for min(*n + 1, L) pairs.  Offering each distinct
+ * pair of a unit once, every pair that does not end up held is reported
+ * once: REJECTED when offered, or as *dropped when SWAPPED out.
  */
-extern bool rs_held_offer(rs_prio *held, uint32_t *n, uint32_t L, rs_prio x);
+extern rs_offer rs_held_offer(rs_prio *held, uint32_t *n, uint32_t L,
+							  rs_prio x, rs_prio *dropped);
 
 /* Once every pair of the unit was offered: does pair x count? */
 extern bool rs_held_counts(const rs_prio *held, uint32_t n, rs_prio x);

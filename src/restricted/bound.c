@@ -11,12 +11,24 @@
  * privacy needs.  The transition function offers each (unit, group) pair of
  * a call to the call's table of units, which keeps each unit's L smallest
  * pairs; a group's final function counts the units whose pair for that
- * group was kept.  That is only right once every row has been offered, so
- * the aggregation must see all its input before it finishes any group: a
- * plain aggregate, or a hashed one that never spills.  hooks.c makes the
- * planner choose one (vs_bound_paths) and lifts the hash aggregate's spill
- * limits (vs_bound_prepare); a group's own units still spill to disk
- * (unit_state.c), so memory beyond work_mem is the hash table's entries.
+ * group was kept.  A group whose units stayed in memory offered each of its
+ * pairs once, so it counts its units less the pairs reported dropped (each
+ * once: rejected when offered, or pushed out later); a group whose units
+ * went to disk may have offered a pair more than once, and looks each of
+ * its units up instead.
+ *
+ * That is only right once every row has been offered, so the aggregation
+ * must see all its input before it finishes any group: a plain aggregate,
+ * or a hashed one that never spills.  hooks.c makes the planner choose one
+ * (vs_bound_paths) and lifts the hash aggregate's spill limits
+ * (vs_bound_prepare); a group's own units still spill to disk
+ * (unit_state.c), so memory beyond work_mem is the hash table's entries
+ * and the table of units (32 bytes a unit, plus 24 a pair past the first
+ * when L > 1).
+ *
+ * Cost: one offer per (unit, group) pair, not per row; offers are batched
+ * with their buckets prefetched, since the table of units outgrows the
+ * caches and a miss per pair cost more than the rest of the bound.
  *
  * Per call site and execution: the table lives in the transition
  * function's FmgrInfo memory; each group's state points at it.
@@ -34,33 +46,82 @@
 #include "optimizer/pathnode.h"
 #include "optimizer/tlist.h"
 #include "utils/builtins.h"
+#include "port/pg_bitutils.h"
 #include "utils/typcache.h"
 
 /* A unit and its smallest pairs so far: one inline, more past L = 1 */
+/*
+ * A unit and its smallest pairs so far, in 32 bytes: while it holds one
+ * pair, the pair's priority and group inline (the group knows its key);
+ * past that, an array of up to L.
+ */
 typedef struct BoundUnit
 {
 	uint64		unit;			/* the unit's 64-bit hash */
-	char		status;			/* simplehash */
+	union
+	{
+		struct
+		{
+			uint64		p;
+			VsBoundGroup *group;
+		}			one;		/* !array */
+		rs_prio    *more;		/* array: room for more_room(n, L) */
+	}			u;
 	uint32		n;				/* pairs held */
-	uint32		cap;			/* room in more (0: only the inline one) */
-	rs_prio		one;
-	rs_prio    *more;
+	bool		array;
+	char		status;			/* simplehash */
 } BoundUnit;
+
+StaticAssertDecl(sizeof(BoundUnit) <= 32, "a bound unit outgrew 32 bytes");
+
+/* The room an array holding n pairs has, for a limit of L */
+static inline uint32
+more_room(uint32 n, uint32 L)
+{
+	return Min(L, Max(4, pg_nextpower2_32(Max(n, 1))));
+}
+
+static inline rs_prio
+inline_pair(const BoundUnit *e)
+{
+	rs_prio		x;
+
+	x.p = e->u.one.p;
+	x.g = e->u.one.group->key;
+	x.tag = e->u.one.group;
+	return x;
+}
 
 #define SH_PREFIX		boundtab
 #define SH_ELEMENT_TYPE BoundUnit
 #define SH_KEY_TYPE		uint64
 #define SH_KEY			unit
-#define SH_HASH_KEY(tb, key)	((uint32) ((key) ^ ((key) >> 32)))
+#define BOUND_HASH(key)	((uint32) ((key) ^ ((key) >> 32)))
+#define SH_HASH_KEY(tb, key)	BOUND_HASH(key)
 #define SH_EQUAL(tb, a, b)		((a) == (b))
 #define SH_SCOPE		static inline
 #define SH_DECLARE
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
+/*
+ * Offers wait in a batch of this many, their buckets prefetched: the table
+ * outgrows the caches, and a miss per pair would cost more than the rest of
+ * the bound together.  The order offers are applied in changes nothing.
+ */
+#define BOUND_BATCH 32
+
+typedef struct BoundOffer
+{
+	uint64		unit;
+	VsBoundGroup *group;
+} BoundOffer;
+
 struct VsBound
 {
 	boundtab_hash *units;
+	int			npending;
+	BoundOffer	pending[BOUND_BATCH];
 	MemoryContext cxt;
 	uint32		limit;			/* L at the start of the execution */
 	int			ncols;			/* the group key's columns */
@@ -168,16 +229,27 @@ group_key(VsBound *b, AggState *as)
  * hashint8extended(unit hash, group key hash).
  */
 static inline rs_prio
-priority(uint64 unit, uint64 gk)
+priority(uint64 unit, VsBoundGroup *g)
 {
 	uint32		lo = (uint32) unit;
 	uint32		hi = (uint32) (unit >> 32);
 	rs_prio		x;
 
 	lo ^= ((int64) unit >= 0) ? hi : ~hi;
-	x.p = hash_bytes_uint32_extended(lo, gk);
-	x.g = gk;
+	x.p = hash_bytes_uint32_extended(lo, g->key);
+	x.g = g->key;
+	x.tag = g;
 	return x;
+}
+
+/* A pair that is not (or no longer) held: its group counts one unit less. */
+static inline void
+tally(VsBoundGroup *g, rs_offer o, rs_prio dropped)
+{
+	if (o == RS_HELD_REJECTED)
+		g->dropped++;
+	else if (o == RS_HELD_SWAPPED)
+		((VsBoundGroup *) dropped.tag)->dropped++;
 }
 
 /* ---- the aggregate's side ---- */
@@ -200,45 +272,75 @@ viewstats_restricted_group(FunctionCallInfo fcinfo, void **slot,
 	g = MemoryContextAlloc(aggcxt, sizeof(VsBoundGroup));
 	g->bound = b;
 	g->key = group_key(b, as);
+	g->dropped = 0;
 	return g;
+}
+
+static void
+offer_now(VsBoundGroup *g, uint64 unit)
+{
+	VsBound    *b = g->bound;
+	BoundUnit  *e;
+	bool		found;
+	rs_prio		x = priority(unit, g);
+	rs_prio		dropped;
+
+	e = boundtab_insert(b->units, unit, &found);
+	if (!found)
+	{
+		e->n = 1;
+		e->array = false;
+		e->u.one.p = x.p;
+		e->u.one.group = g;
+		return;
+	}
+	if (!e->array)
+	{
+		rs_prio		one = inline_pair(e);
+
+		if (b->limit == 1 || rs_prio_cmp(x, one) == 0)
+		{
+			rs_offer	o = rs_held_offer(&one, &e->n, 1, x, &dropped);
+
+			e->u.one.p = one.p;
+			e->u.one.group = one.tag;
+			tally(g, o, dropped);
+			return;
+		}
+		/* past L = 1 the pairs move to an array, grown as needed up to L */
+		e->array = true;
+		e->u.more = MemoryContextAlloc(b->cxt, sizeof(rs_prio) * more_room(1, b->limit));
+		e->u.more[0] = one;
+	}
+	else if (e->n < b->limit && e->n == more_room(e->n, b->limit))
+		e->u.more = repalloc(e->u.more, sizeof(rs_prio) * more_room(e->n + 1, b->limit));
+	tally(g, rs_held_offer(e->u.more, &e->n, b->limit, x, &dropped), dropped);
+}
+
+void
+viewstats_restricted_flush(VsBoundGroup *g)
+{
+	VsBound    *b = g->bound;
+	int			i;
+
+	for (i = 0; i < b->npending; i++)
+		offer_now(b->pending[i].group, b->pending[i].unit);
+	b->npending = 0;
 }
 
 void
 viewstats_restricted_offer(VsBoundGroup *g, uint64 unit)
 {
 	VsBound    *b = g->bound;
-	BoundUnit  *e;
-	bool		found;
-	rs_prio		x = priority(unit, g->key);
+	boundtab_hash *tb = b->units;
 
-	e = boundtab_insert(b->units, unit, &found);
-	if (!found)
-	{
-		e->n = 1;
-		e->cap = 0;
-		e->one = x;
-		e->more = NULL;
-		return;
-	}
-	if (b->limit == 1 || (e->n == 1 && e->cap == 0 &&
-						  rs_prio_cmp(x, e->one) == 0))
-	{
-		(void) rs_held_offer(&e->one, &e->n, 1, x);
-		return;
-	}
-	/* past L = 1 the pairs move to an array, grown as needed up to L */
-	if (e->cap == 0)
-	{
-		e->cap = Min(b->limit, 4);
-		e->more = MemoryContextAlloc(b->cxt, sizeof(rs_prio) * e->cap);
-		e->more[0] = e->one;
-	}
-	else if (e->n == e->cap && e->cap < b->limit)
-	{
-		e->cap = Min(b->limit, e->cap * 2);
-		e->more = repalloc(e->more, sizeof(rs_prio) * e->cap);
-	}
-	(void) rs_held_offer(e->more, &e->n, b->limit, x);
+#if defined(__GNUC__) || defined(__clang__)
+	__builtin_prefetch(&tb->data[BOUND_HASH(unit) & tb->sizemask], 1);
+#endif
+	b->pending[b->npending].unit = unit;
+	b->pending[b->npending].group = g;
+	if (++b->npending == BOUND_BATCH)
+		viewstats_restricted_flush(g);
 }
 
 bool
@@ -246,11 +348,14 @@ viewstats_restricted_counts(void *arg, uint64 unit)
 {
 	VsBoundGroup *g = arg;
 	BoundUnit  *e = boundtab_lookup(g->bound->units, unit);
+	rs_prio		one;
 
 	if (e == NULL)				/* every unit of a group was offered */
 		elog(ERROR, "dp_count's contribution bound lost a unit");
-	return rs_held_counts(e->cap ? e->more : &e->one, e->n,
-						  priority(unit, g->key));
+	if (e->array)
+		return rs_held_counts(e->u.more, e->n, priority(unit, g));
+	one = inline_pair(e);
+	return rs_held_counts(&one, e->n, priority(unit, g));
 }
 
 /* ---- the planner's and the executor's side ---- */

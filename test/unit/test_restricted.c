@@ -79,9 +79,9 @@ model_held(const rs_prio *pairs, uint32_t n, uint32_t L, rs_prio *out)
 static void
 test_held_order(void)
 {
-	rs_prio		a = {1, 9},
-				b = {2, 0},
-				c = {1, 10};
+	rs_prio		a = {1, 9, NULL},
+				b = {2, 0, NULL},
+				c = {1, 10, &a};
 
 	/* by priority, then by group hash */
 	CHECK(rs_prio_cmp(a, b) < 0);
@@ -89,7 +89,9 @@ test_held_order(void)
 	CHECK(rs_prio_cmp(a, c) < 0);
 	CHECK(rs_prio_cmp(a, a) == 0);
 	/* the full 64 bits, unsigned */
-	CHECK(rs_prio_cmp((rs_prio) {UINT64_MAX, 0}, (rs_prio) {0, UINT64_MAX}) > 0);
+	CHECK(rs_prio_cmp((rs_prio) {UINT64_MAX, 0, NULL}, (rs_prio) {0, UINT64_MAX, NULL}) > 0);
+	/* the tag is the caller's: not compared */
+	CHECK(rs_prio_cmp((rs_prio) {1, 9, &b}, a) == 0);
 }
 
 static void
@@ -118,12 +120,15 @@ test_held_random(void)
 		{
 			groups[i].p = rng_below(&r, t % 2 ? 8 : UINT64_MAX);
 			groups[i].g = i * UINT64_C(0x9e3779b97f4a7c15);
+			groups[i].tag = NULL;
 		}
 		/* rows of the unit: groups in any order, repeated */
 		for (i = 0; i < nrows; i++)
 		{
+			rs_prio		dropped;
+
 			offered[i] = groups[rng_below(&r, ngroups)];
-			(void) rs_held_offer(held, &n, L, offered[i]);
+			(void) rs_held_offer(held, &n, L, offered[i], &dropped);
 			CHECK(n <= L);
 		}
 		nw = model_held(offered, nrows, L, want);
@@ -153,6 +158,66 @@ test_held_random(void)
 		}
 		CHECK(counted == nw);
 		CHECK(counted <= L);
+
+		/*
+		 * Each distinct pair offered once, in a random order: a pair the
+		 * model keeps is never reported dropped, every other pair exactly
+		 * once (what the final function's per-group tally relies on).
+		 */
+		{
+			uint32_t   *order = malloc(ngroups * sizeof(uint32_t));
+			int		   *drops = calloc(ngroups, sizeof(int));
+			rs_prio    *held2 = malloc(L * sizeof(rs_prio));
+			uint32_t	n2 = 0,
+						j;
+
+			for (i = 0; i < ngroups; i++)
+			{
+				order[i] = i;
+				groups[i].tag = &drops[i];
+			}
+			for (i = ngroups; i > 1; i--)
+			{
+				uint32_t	k = (uint32_t) rng_below(&r, i),
+							tmp = order[i - 1];
+
+				order[i - 1] = order[k];
+				order[k] = tmp;
+			}
+			for (i = 0; i < ngroups; i++)
+			{
+				rs_prio		dropped;
+				rs_offer	o;
+				bool		dup = false;
+
+				/* groups may share a priority and key: one pair then */
+				for (j = 0; j < i; j++)
+					dup |= rs_prio_cmp(groups[order[j]], groups[order[i]]) == 0;
+				o = rs_held_offer(held2, &n2, L, groups[order[i]], &dropped);
+				CHECK(dup == (o == RS_HELD_REPEAT));
+				if (o == RS_HELD_REJECTED)
+					(*(int *) groups[order[i]].tag)++;
+				else if (o == RS_HELD_SWAPPED)
+					(*(int *) dropped.tag)++;
+			}
+			nw = model_held(groups, ngroups, L, want);
+			CHECK(n2 == nw);
+			for (i = 0; i < ngroups; i++)
+			{
+				bool		kept = false,
+							first = true;
+
+				for (j = 0; j < nw; j++)
+					kept |= rs_prio_cmp(groups[i], want[j]) == 0;
+				for (j = 0; j < i; j++)
+					first &= rs_prio_cmp(groups[j], groups[i]) != 0;
+				if (first)
+					CHECK(drops[i] == (kept ? 0 : 1));
+			}
+			free(order);
+			free(drops);
+			free(held2);
+		}
 		free(groups);
 		free(offered);
 		free(held);
@@ -163,8 +228,10 @@ test_held_random(void)
 		rs_prio		h[1];
 		uint32_t	n = 0;
 
-		CHECK(!rs_held_counts(h, 0, (rs_prio) {0, 0}));
-		CHECK(!rs_held_offer(h, &n, 0, (rs_prio) {0, 0}));
+		rs_prio		d;
+
+		CHECK(!rs_held_counts(h, 0, (rs_prio) {0, 0, NULL}));
+		CHECK(rs_held_offer(h, &n, 0, (rs_prio) {0, 0, NULL}, &d) == RS_HELD_REJECTED);
 		CHECK(n == 0);
 	}
 }
