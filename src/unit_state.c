@@ -617,19 +617,8 @@ unit_state_count_if(UnitState *st, bool (*keep) (void *arg, uint64 h),
 					void *arg)
 {
 	MergeSink	sink;
-	uint64		kept = 0,
-				i;
 
 	Assert(!st->distinct);
-	if (nruns(st) == 0)
-	{
-		if (st->set.has_zero)
-			kept += keep(arg, 0);
-		for (i = 0; i < st->set.cap; i++)
-			if (st->set.slots[i] != 0)
-				kept += keep(arg, st->set.slots[i]);
-		return kept;
-	}
 	consolidate(st);
 	memset(&sink, 0, sizeof(sink));
 	sink.st = st;

@@ -64,7 +64,11 @@ unit_state_in_memory(const UnitState *st)
 	return st->sp == NULL && !st->distinct;
 }
 
-/* The number of distinct units u for which keep(arg, u). */
+/*
+ * The number of distinct units u for which keep(arg, u), read in one merge
+ * of the runs (which a state the final function counts only once may use
+ * up); not for the DISTINCT form.
+ */
 extern uint64 unit_state_count_if(UnitState *st,
 								  bool (*keep) (void *arg, uint64 h),
 								  void *arg);
