@@ -417,14 +417,16 @@ viewstats_dp_count_final(PG_FUNCTION_ARGS)
 	 * The units this group counts: in a restricted session, bounded; each
 	 * of an in-memory group's pairs was offered once (bound.c).
 	 */
-	if (st->bound != NULL)
-		viewstats_restricted_flush(st->bound);
 	if (st->bound == NULL)
 		count = unit_state_count(st);
-	else if (unit_state_in_memory(st))
-		count = unit_state_count(st) - st->bound->dropped;
 	else
-		count = unit_state_count_if(st, viewstats_restricted_counts, st->bound);
+	{
+		viewstats_restricted_flush(st->bound);
+		if (unit_state_in_memory(st))
+			count = unit_state_count(st) - st->bound->dropped;
+		else
+			count = unit_state_count_if(st, viewstats_restricted_counts, st->bound);
+	}
 	/* a group no unit is in is never released */
 	if (count == 0)
 		PG_RETURN_NULL();
