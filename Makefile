@@ -32,6 +32,7 @@ OBJS = \
 	src/restricted/gate.o \
 	src/restricted/channels.o \
 	src/restricted/bound.o \
+	src/restricted/timing.o \
 	src/restricted/hooks.o
 
 PG_CPPFLAGS = -I$(srcdir)/src

@@ -194,17 +194,64 @@ EXECUTE per_title(1);
 EXECUTE per_title(301);
 DEALLOCATE per_title;
 
--- public views, public subqueries and scalar subqueries of one row beside
--- personal rows (leakproof, so they may run on demand)
+-- public views and subqueries beside personal rows (leakproof, so they may
+-- run on demand), joined on a unique key: a view of the analyst's own over
+-- the DBA's table, a one-row aggregate, a filtered and a limited subquery
+-- (what were subquery expressions, IN (SELECT ...), before timing.c)
 CREATE VIEW r_mine.titles_v AS SELECT title_id, name FROM r_titles;
 SELECT a.name, o.n, abs(a.c - o.n) <= 2 AS right_answer
 FROM (SELECT t.name, perturbed_count(v.viewer_id) AS c
       FROM r_views v JOIN r_mine.titles_v t USING (title_id)
-      WHERE v.title_id = (SELECT min(title_id) FROM r_titles)
-        AND v.title_id IN (SELECT title_id FROM r_titles WHERE name LIKE 'A %')
-        AND v.title_id IN (SELECT title_id FROM r_titles ORDER BY name LIMIT 3)
+      JOIN (SELECT min(title_id) AS m FROM r_titles) f ON f.m = v.title_id
+      JOIN (SELECT title_id FROM r_titles WHERE name LIKE 'A %') a USING (title_id)
+      JOIN (SELECT title_id FROM r_titles ORDER BY name LIMIT 3) l USING (title_id)
       GROUP BY t.name) a
 JOIN r_oracle o ON o.q = 4 AND o.key = a.name;
+
+-- joins on a unique key (timing.c): answers against plain SQL, and plans
+-- that the session's planner settings do not steer
+\c - postgres
+CREATE TABLE r_cal (d date PRIMARY KEY, week int NOT NULL);
+INSERT INTO r_cal SELECT date '2017-11-01' + g, g / 7 FROM generate_series(0, 60) g;
+CREATE VIEW r_cal_v AS SELECT d AS cal_day, week FROM r_cal;
+ANALYZE r_cal;
+CREATE TABLE r_cal_oracle AS SELECT week, count(DISTINCT viewer_id) AS n
+FROM r_views v JOIN r_cal c ON c.d = v.day WHERE v.title_id = 1 GROUP BY week;
+GRANT SELECT ON r_cal, r_cal_v, r_cal_oracle TO regress_r_analyst, regress_r_direct;
+\c - regress_r_analyst
+SELECT o.week, o.n, abs(r.n - o.n) <= 2 AS right_answer FROM r_cal_oracle o FULL JOIN (
+	SELECT c.week, perturbed_count(v.viewer_id) AS n FROM r_views v JOIN r_cal_v c ON c.cal_day = v.day
+	WHERE v.title_id = 1 GROUP BY c.week) r USING (week) ORDER BY 1;
+SELECT o.week, o.n, abs(r.n - o.n) <= 2 AS right_answer FROM r_cal_oracle o FULL JOIN (
+	SELECT c.week, perturbed_count(v.viewer_id) AS n FROM r_views v JOIN (SELECT d AS day, week FROM r_cal) c USING (day)
+	WHERE v.title_id = 1 GROUP BY c.week) r USING (week) ORDER BY 1;
+-- the session's planner settings do not steer plans over personal rows (a
+-- nested loop that scans the public table once per personal row): the
+-- restricted plan stays the server's, the direct role's follows the settings
+EXPLAIN (COSTS OFF) SELECT perturbed_count(v.viewer_id) FROM r_views v JOIN r_cal c ON c.d = v.day WHERE v.title_id = 301;
+\set steer 'SET enable_hashjoin = off; SET enable_mergejoin = off; SET enable_material = off; SET enable_memoize = off; SET enable_indexscan = off; SET enable_bitmapscan = off; SET random_page_cost = 1e6;'
+:steer
+EXPLAIN (COSTS OFF) SELECT perturbed_count(v.viewer_id) FROM r_views v JOIN r_cal c ON c.d = v.day WHERE v.title_id = 301;
+-- and they are still the session's afterwards
+SHOW enable_hashjoin;
+SHOW random_page_cost;
+\c - regress_r_direct
+:steer
+-- (the nested loop's join filter prints differently across versions)
+CREATE FUNCTION pg_temp.plan_has(q text, node text) RETURNS bool LANGUAGE plpgsql AS $$
+DECLARE l text;
+BEGIN
+	FOR l IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+		IF l LIKE '%' || node || '%' THEN RETURN true; END IF;
+	END LOOP;
+	RETURN false;
+END $$;
+SELECT pg_temp.plan_has(q, 'Nested Loop') AS nested_loop, pg_temp.plan_has(q, 'Hash') AS hash
+FROM (VALUES ('SELECT perturbed_count(v.viewer_id) FROM r_views v JOIN r_cal c ON c.d = v.day WHERE v.title_id = 301')) x(q);
+\c - postgres
+DROP VIEW r_cal_v;
+DROP TABLE r_cal, r_cal_oracle;
+\c - regress_r_analyst
 
 -- ---- clean up what the restricted_* files made ----
 \c - postgres

@@ -26,6 +26,7 @@ static const char *const rule_names[RS_NRULES] = {
 	[RS_RULE_CHANNEL] = "side-channel",
 	[RS_RULE_LIFT] = "lift-restriction",
 	[RS_RULE_SETUP] = "setup",
+	[RS_RULE_TIMING] = "bounded-time",
 };
 
 const char *

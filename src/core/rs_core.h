@@ -35,6 +35,7 @@ typedef enum rs_rule
 	RS_RULE_CHANNEL,			/* EXPLAIN ANALYZE, COPY, cursors, statistics */
 	RS_RULE_LIFT,				/* SET, SET ROLE, LOAD, labels, extension DDL */
 	RS_RULE_SETUP,				/* the session or role is not set up for restricted mode */
+	RS_RULE_TIMING,				/* amplifiers of the time a personal row adds */
 	RS_NRULES
 } rs_rule;
 

@@ -162,10 +162,14 @@ vs_planner(Query *parse, const char *query_string, int cursorOptions,
 	PlannedStmt *result;
 	VsCost		cost = {0, 0};
 	int			depth = vs_nesting.depth;
+	int			settings = -1;
 
 	if (vs_session_restricted())
 	{
 		vs_check_planned(parse);
+		/* the plan decides how long a personal row keeps it running */
+		if (vs_query_reads_personal(parse))
+			settings = vs_planner_settings_push();
 		vs_strip_validated(parse, &cost);
 
 		/*
@@ -189,6 +193,7 @@ vs_planner(Query *parse, const char *query_string, int cursorOptions,
 		vs_nesting.depth = depth;
 	}
 	PG_END_TRY();
+	vs_planner_settings_pop(settings);
 	if (cost.eps_single > 0)
 		attach_double(result, COST_ID_SINGLE, cost.eps_single);
 	if (cost.eps_bounded > 0)

@@ -16,6 +16,8 @@
  *	channels.c	row counts from planner statistics, pg_stat_* and sizes
  *	gate.c		the row security gate on personal tables (fails closed for a
  *				scan no validator accepted) and the validator's marker
+ *	timing.c	bounds on what one personal row adds to a query's duration:
+ *				public joins many-to-one, planner settings the server's
  *
  * The decisions that need no PostgreSQL headers (rule names, the epsilon a
  * query costs) live in core/rs_core.c.
@@ -67,6 +69,21 @@ extern bool vs_session_restricted(void);
 extern TimestampTz vs_restricted_since;
 
 extern void vs_session_reset(void);
+
+/* ---- timing.c ---- */
+
+/*
+ * A query level over personal rows (its personal source at range table
+ * index prti): each public FROM item must be joined on a unique key.
+ */
+extern void vs_check_public_joins(Query *q, Index prti);
+
+/*
+ * Plan with the server's planner settings: returns a GUC nest level for
+ * vs_planner_settings_pop (-1 if the session changed none).
+ */
+extern int	vs_planner_settings_push(void);
+extern void vs_planner_settings_pop(int level);
 
 /* ---- gate.c ---- */
 

@@ -615,6 +615,12 @@ check_sublink(SubLink *sl, ExprCx *cx)
 	if (is_correlated(sq))
 		REFUSE(RS_RULE_SHAPE,
 			   errmsg("correlated subqueries are not allowed in a query level over personal rows"));
+	/* published results only (an aggregation's outputs and HAVING) */
+	if (cx->place != PL_AGG || cx->in_agg_arg)
+		REFUSE(RS_RULE_TIMING,
+			   errmsg("subquery expressions are not allowed where personal rows are filtered or computed"),
+			   errhint("It runs when the first personal row needs it, so the query's duration would tell "
+					   "whether a row passed.  Join the public table in FROM on a unique key instead."));
 	slv = check_level(sq, true);
 	if (slv->kind == LK_ROW || slv->kind == LK_UNIT)
 		REFUSE(RS_RULE_SHAPE,
@@ -1485,6 +1491,8 @@ check_level(Query *q, bool may_repeat)
 
 	/* its public sources run on demand: nothing they do may show */
 	check_on_demand_sources(lv);
+	/* and each personal row meets at most one row of each (timing.c) */
+	vs_check_public_joins(q, lv->prti);
 
 	lv->in_is_unit_level = psub != NULL && psub->kind == LK_UNIT && psub->unit_only_key;
 

@@ -158,12 +158,23 @@ $node->safe_psql($db, q{LOAD 'viewstats'; SECURITY LABEL FOR viewstats ON ROLE r
 # ---- parallel plans of accepted queries ----
 my $q = 'SELECT title_id, perturbed_count(viewer_id) FROM r_views GROUP BY title_id ORDER BY 1';
 my $serial = $node->safe_psql($db, $q, extra_params => [ '-U', 'regress_r_analyst' ]);
-my $par_settings = 'SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; '
-  . 'SET min_parallel_table_scan_size = 0; SET max_parallel_workers_per_gather = 2; ';
-like($node->safe_psql($db, $par_settings . "EXPLAIN $q", extra_params => [ '-U', 'regress_r_analyst' ]),
+my $par_costs = 'parallel_setup_cost = 0, parallel_tuple_cost = 0, min_parallel_table_scan_size = 0';
+my $par_settings = join('', map { "SET $_; " } split(/, /, $par_costs))
+  . 'SET max_parallel_workers_per_gather = 2; ';
+# the session's planner cost settings do not apply to queries over personal
+# tables (timing.c), the database's do
+unlike($node->safe_psql($db, $par_settings . "EXPLAIN $q", extra_params => [ '-U', 'regress_r_analyst' ]),
+	qr/Gather/, 'the restricted session\'s own cost settings do not steer its plan');
+like($node->safe_psql($db, $par_settings . "EXPLAIN $q", extra_params => [ '-U', 'regress_r_direct' ]),
+	qr/Gather/, 'the same settings give the direct role a parallel plan');
+$node->safe_psql($db, join('', map { "ALTER DATABASE $db SET $_; " } split(/, /, $par_costs)));
+like($node->safe_psql($db, 'SET max_parallel_workers_per_gather = 2; ' . "EXPLAIN $q",
+		extra_params => [ '-U', 'regress_r_analyst' ]),
 	qr/Gather/, 'the restricted query gets a parallel plan');
-is($node->safe_psql($db, $par_settings . $q, extra_params => [ '-U', 'regress_r_analyst' ]),
+is($node->safe_psql($db, 'SET max_parallel_workers_per_gather = 2; ' . $q,
+		extra_params => [ '-U', 'regress_r_analyst' ]),
 	$serial, 'a parallel plan publishes the same numbers');
+$node->safe_psql($db, "ALTER DATABASE $db RESET ALL");
 
 # ---- pg_dump and restore ----
 my $dir = PostgreSQL::Test::Utils::tempdir;
