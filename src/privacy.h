@@ -58,7 +58,14 @@ extern const ck_ptable *viewstats_ptable(void);
  */
 extern ck_sipkey viewstats_record_key(Oid fn_oid);
 
-/* ---- restricted mode (src/restricted/bound.c) ---- */
+/* ---- restricted mode (src/restricted/bound.c, hooks.c) ---- */
+
+/*
+ * Wait until every privacy budget spend this session started is written
+ * (it runs beside the query); raises the refusal if one was not.  Called
+ * before dp_count's first result and at the end of each query.
+ */
+extern void vs_budget_settle(void);
 
 /*
  * Contribution bounding of one dp_count call in a restricted session: each

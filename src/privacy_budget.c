@@ -252,18 +252,28 @@ request_detached(dsm_segment *seg, Datum arg)
 	SpinLockRelease(&req->mutex);
 }
 
-void
-viewstats_budget_spend(Oid roleid, double epsilon)
+struct VsPendingSpend
+{
+	dsm_segment *seg;
+	SpendRequest *req;
+	BackgroundWorkerHandle *handle;
+	Oid			roleid;
+	pb_units	amount;
+};
+
+VsPendingSpend *
+viewstats_budget_spend_begin(Oid roleid, double epsilon)
 {
 	pb_units	amount;
 	pb_status	st = pb_spend_amount(epsilon, &amount);
 	Oid			relid;
 	dsm_segment *seg;
 	SpendRequest *req;
-	SpendRequest result;
 	BackgroundWorker worker;
 	BackgroundWorkerHandle *handle;
-	BgwHandleStatus wstatus;
+	VsPendingSpend *pending;
+	MemoryContext old;
+	bool		started;
 
 	if (st != PB_OK)
 		ereport(ERROR,
@@ -274,6 +284,8 @@ viewstats_budget_spend(Oid roleid, double epsilon)
 	relid = budget_relid();
 
 	seg = dsm_create(sizeof(SpendRequest), 0);
+	/* detached by _end or _abandon, not by the resource owner */
+	dsm_pin_mapping(seg);
 	req = (SpendRequest *) dsm_segment_address(seg);
 	memset(req, 0, sizeof(SpendRequest));
 	SpinLockInit(&req->mutex);
@@ -295,21 +307,62 @@ viewstats_budget_spend(Oid roleid, double epsilon)
 	worker.bgw_main_arg = UInt32GetDatum(dsm_segment_handle(seg));
 	worker.bgw_notify_pid = MyProcPid;
 
-	if (!RegisterDynamicBackgroundWorker(&worker, &handle))
+	old = MemoryContextSwitchTo(TopMemoryContext);
+	started = RegisterDynamicBackgroundWorker(&worker, &handle);
+	pending = palloc(sizeof(VsPendingSpend));
+	MemoryContextSwitchTo(old);
+	if (!started)
+	{
+		pfree(pending);
+		dsm_detach(seg);
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
 				 errmsg("could not start a background worker to record the privacy budget spend"),
 				 errdetail("Nothing was spent, and the query is refused."),
 				 errhint("Each spend uses one background worker for a moment; "
 						 "max_worker_processes may need raising.")));
+	}
+	pending->seg = seg;
+	pending->req = req;
+	pending->handle = handle;
+	pending->roleid = roleid;
+	pending->amount = amount;
+	return pending;
+}
+
+void
+viewstats_budget_spend_abandon(VsPendingSpend *pending)
+{
+	dsm_detach(pending->seg);
+	pfree(pending->handle);
+	pfree(pending);
+}
+
+void
+viewstats_budget_spend_end(VsPendingSpend *pending)
+{
+	SpendRequest *req = pending->req;
+	SpendRequest result;
+	BgwHandleStatus wstatus;
+	Oid			roleid = pending->roleid;
+	pb_units	amount = pending->amount;
 
 	/* CHECK_FOR_INTERRUPTS inside: a cancel abandons the request */
-	wstatus = WaitForBackgroundWorkerShutdown(handle);
+	PG_TRY();
+	{
+		wstatus = WaitForBackgroundWorkerShutdown(pending->handle);
+	}
+	PG_CATCH();
+	{
+		viewstats_budget_spend_abandon(pending);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 
 	SpinLockAcquire(&req->mutex);
 	memcpy(&result, req, sizeof(SpendRequest));
 	SpinLockRelease(&req->mutex);
-	dsm_detach(seg);
+	viewstats_budget_spend_abandon(pending);
 
 	if (wstatus == BGWH_POSTMASTER_DIED)
 		ereport(ERROR,
@@ -348,6 +401,12 @@ viewstats_budget_spend(Oid roleid, double epsilon)
 			(errcode(ERRCODE_SYSTEM_ERROR),
 			 errmsg("the privacy budget worker stopped before recording the spend"),
 			 errhint("The server log may say why.")));
+}
+
+void
+viewstats_budget_spend(Oid roleid, double epsilon)
+{
+	viewstats_budget_spend_end(viewstats_budget_spend_begin(roleid, epsilon));
 }
 
 /* ---- spending: the worker's side ---- */

@@ -21,6 +21,20 @@
  */
 extern void viewstats_budget_spend(Oid roleid, double epsilon);
 
+/*
+ * The same in two steps, so the spend is written while the query runs:
+ * _begin starts the worker (it raises if none can start, and for an
+ * invalid epsilon); _end waits for it and raises as viewstats_budget_spend
+ * does.  Until _end returns no answer may be released.  _abandon stops
+ * waiting: a worker that has not written the spend yet leaves it
+ * unwritten.  The request lives in TopMemoryContext and a session-lifetime
+ * DSM mapping until _end or _abandon.
+ */
+typedef struct VsPendingSpend VsPendingSpend;
+extern VsPendingSpend *viewstats_budget_spend_begin(Oid roleid, double epsilon);
+extern void viewstats_budget_spend_end(VsPendingSpend *pending);
+extern void viewstats_budget_spend_abandon(VsPendingSpend *pending);
+
 /* What roleid may still spend: 0 when it has no budget. */
 extern double viewstats_budget_remaining(Oid roleid);
 

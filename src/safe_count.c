@@ -400,6 +400,8 @@ viewstats_dp_count_final(PG_FUNCTION_ARGS)
 
 	/* refused as a window function even for an empty frame */
 	agg_context(fcinfo, false);
+	/* no result before the restricted query's spend is written */
+	vs_budget_settle();
 	st = final_state(fcinfo);
 	check_call(fcinfo, true, true);
 	if (st == NULL)

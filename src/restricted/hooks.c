@@ -32,6 +32,7 @@
  */
 #include "restricted.h"
 
+#include "privacy.h"
 #include "privacy_budget.h"
 
 #include "access/parallel.h"
@@ -218,10 +219,75 @@ vs_upper_paths(PlannerInfo *root, UpperRelationKind stage, RelOptInfo *input_rel
 /* ---- execution ---- */
 
 /*
- * A restricted query's dp_count calls are paid for before it starts: the
- * login role's budget is charged (durably, whatever happens next) or the
- * query is refused.  EXPLAIN without ANALYZE runs nothing and pays nothing.
+ * A restricted query's dp_count calls are paid for before any answer: the
+ * spend starts with the query (a background worker writes it, durably,
+ * whatever happens next) and runs beside it; the first dp_count result,
+ * and the end of the query, wait until it is written, or raise the
+ * refusal.  A query that fails before then abandons the spend (a worker
+ * that has not written it yet leaves it unwritten): no answer was released.
+ * EXPLAIN without ANALYZE runs nothing and pays nothing.
  */
+typedef struct PendingEntry
+{
+	VsPendingSpend *spend;
+	SubTransactionId subid;
+} PendingEntry;
+
+static List *pending_spends = NIL;	/* of PendingEntry, in TopMemoryContext */
+static bool spend_callbacks = false;
+
+/* Wait for every spend this session started; raise if one was refused */
+void
+vs_budget_settle(void)
+{
+	while (pending_spends != NIL)
+	{
+		PendingEntry *e = linitial(pending_spends);
+		VsPendingSpend *spend = e->spend;
+
+		pending_spends = list_delete_first(pending_spends);
+		pfree(e);
+		viewstats_budget_spend_end(spend);
+	}
+}
+
+static void
+abandon_spends(SubTransactionId from)
+{
+	ListCell   *lc;
+
+	foreach(lc, pending_spends)
+	{
+		PendingEntry *e = lfirst(lc);
+
+		if (e->subid >= from)
+		{
+			viewstats_budget_spend_abandon(e->spend);
+			pfree(e);
+			pending_spends = foreach_delete_current(pending_spends, lc);
+		}
+	}
+}
+
+static void
+spend_xact_callback(XactEvent event, void *arg)
+{
+	if (pending_spends == NIL)
+		return;
+	if (event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PRE_PREPARE)
+		vs_budget_settle();
+	else if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
+		abandon_spends(InvalidSubTransactionId);
+}
+
+static void
+spend_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					   SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB && pending_spends != NIL)
+		abandon_spends(mySubid);
+}
+
 static void
 spend_budget(QueryDesc *queryDesc, int eflags)
 {
@@ -235,7 +301,25 @@ spend_budget(QueryDesc *queryDesc, int eflags)
 					   vs_max_groups_contributed, &cost))
 		elog(ERROR, "invalid epsilon cost on a restricted plan");
 	if (cost > 0)
-		viewstats_budget_spend(GetAuthenticatedUserId(), cost);
+	{
+		PendingEntry *e;
+		VsPendingSpend *spend;
+		MemoryContext old;
+
+		if (!spend_callbacks)
+		{
+			RegisterXactCallback(spend_xact_callback, NULL);
+			RegisterSubXactCallback(spend_subxact_callback, NULL);
+			spend_callbacks = true;
+		}
+		spend = viewstats_budget_spend_begin(GetAuthenticatedUserId(), cost);
+		old = MemoryContextSwitchTo(TopMemoryContext);
+		e = palloc(sizeof(PendingEntry));
+		e->spend = spend;
+		e->subid = GetCurrentSubTransactionId();
+		pending_spends = lappend(pending_spends, e);
+		MemoryContextSwitchTo(old);
+	}
 }
 
 static void
@@ -299,6 +383,9 @@ static void
 vs_executor_finish(QueryDesc *queryDesc)
 {
 	int			depth = vs_nesting.depth;
+
+	/* the query's last answer went out: its spend must be written */
+	vs_budget_settle();
 
 	vs_nesting.depth++;
 	PG_TRY();

@@ -16,6 +16,7 @@ import warnings
 
 import pandas as pd
 import psycopg
+import psycopg.sql
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
 from psycopg.types import TypeInfo
@@ -280,6 +281,33 @@ def restricted(raw, viewers):
             check(False, "restricted: raw rows refused", "returned rows")
         except psycopg.Error as e:
             check(e.sqlstate == "42501", "restricted: raw rows refused with 42501", str(e.sqlstate))
+        # no answer before its spend is written (the spend runs beside the
+        # query): with 0.1 epsilon left, a query that costs 0.5 is refused
+        # before its first row, even in single-row mode, where each row
+        # leaves the server as soon as it is computed
+        su = psycopg.connect(autocommit=True)
+        schema = su.execute("""SELECT n.nspname FROM pg_extension e JOIN pg_namespace n
+                               ON n.oid = e.extnamespace WHERE e.extname = 'viewstats'""").fetchone()[0]
+        budget, spent = su.execute(
+            psycopg.sql.SQL("SELECT budget, spent FROM {}.privacy_budget "
+                            "WHERE role = 'viewstats_analyst'::regrole").format(
+                psycopg.sql.Identifier(schema))).fetchone()
+        su.execute("SELECT viewstats.set_privacy_budget('viewstats_analyst', %s)", (float(spent) + 0.1,))
+        streamed = 0
+        try:
+            for _ in cur.stream("SELECT title_id, dp_count(viewer_id, 0.5) FROM views_p GROUP BY title_id"):
+                streamed += 1
+            check(False, "restricted: over budget, refused before any row", "%d rows, no error" % streamed)
+        except psycopg.Error as e:
+            check(e.sqlstate == "42501" and streamed == 0,
+                  "restricted: over budget, refused before any row (single-row mode)",
+                  "%s after %d rows" % (e.sqlstate, streamed))
+        left = su.execute(psycopg.sql.SQL("SELECT budget - spent FROM {}.privacy_budget "
+                                          "WHERE role = 'viewstats_analyst'::regrole").format(
+            psycopg.sql.Identifier(schema))).fetchone()[0]
+        check(abs(float(left) - 0.1) < 1e-9, "restricted: the refused query spent nothing", str(left))
+        su.execute("SELECT viewstats.set_privacy_budget('viewstats_analyst', %s)", (float(budget),))
+        su.close()
     conn.close()
 
 
