@@ -454,6 +454,16 @@ JOIN (SELECT DISTINCT a.d FROM r_cal a, r_cal b, r_cal c) x ON x.d = v.day WHERE
 \echo :SQLSTATE
 SELECT perturbed_count(v.viewer_id) FROM r_views v JOIN r_par p ON p.d = v.day WHERE v.title_id = 301;
 \echo :SQLSTATE
+-- a public WITH query of an outer level, read beside personal rows: it runs
+-- when a personal row first needs it (an error, or as long as it likes)
+WITH c AS (SELECT 1 / zero AS q FROM r_mine.pub)
+SELECT * FROM (SELECT perturbed_count(v.viewer_id) FROM r_views v, c
+	WHERE v.title_id = 301 AND v.day = '2017-12-01' AND c.q = 1) s;
+\echo :SQLSTATE
+WITH c AS (SELECT DISTINCT a.d FROM r_cal a, r_cal b, r_cal c)
+SELECT * FROM (SELECT perturbed_count(v.viewer_id) FROM r_views v JOIN c ON c.d = v.day
+	WHERE v.title_id = 301) s;
+\echo :SQLSTATE
 -- a table of the analyst's own, temporary or not, even on its primary key
 -- (its size is the analyst's to choose)
 CREATE TEMP TABLE r_tmp (d date PRIMARY KEY);

@@ -1485,9 +1485,18 @@ check_level(Query *q, bool may_repeat)
 	if (q->hasRecursive)
 		REFUSE(RS_RULE_SHAPE, errmsg("recursive queries are not allowed over personal rows"));
 	foreach(lc, q->rtable)
-		if (((RangeTblEntry *) lfirst(lc))->lateral)
+	{
+		RangeTblEntry *rte = lfirst(lc);
+
+		if (rte->lateral)
 			REFUSE(RS_RULE_SHAPE,
 				   errmsg("LATERAL is not allowed in a query level over personal rows"));
+		/* an outer level's WITH query runs when a personal row first needs it */
+		if (rte->rtekind == RTE_CTE || rte->rtekind == RTE_NAMEDTUPLESTORE)
+			REFUSE(RS_RULE_SHAPE,
+				   errmsg("WITH queries cannot be read in a query level over personal rows"),
+				   errhint("Write it as a subquery in FROM, joined on a unique key."));
+	}
 
 	/* its public sources run on demand: nothing they do may show */
 	check_on_demand_sources(lv);
