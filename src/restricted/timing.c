@@ -16,7 +16,8 @@
  *	  not the analyst's own, or DISTINCT/GROUP BY of a subquery or view over
  *	  one such table), so each personal row meets at most one of its rows;
  *	- subquery expressions are refused where rows are filtered or computed
- *	  (they stay allowed on published results);
+ *	  (they stay allowed on published results; validator.c, check_sublink),
+ *	  and so are an outer level's WITH queries (check_level);
  * and a statement over personal tables is planned with the planner's
  * settings (enable_*, costs, join limits) at the server's values, not
  * those the session chose.
