@@ -114,6 +114,9 @@ extern void vs_check_planned(Query *query);
 /* Does the query read a personal table, directly or through views? */
 extern bool vs_query_reads_personal(Query *query);
 
+/* A copy of a view's query */
+extern Query *vs_view_query(Oid relid);
+
 /* The epsilon a query spends: see rs_query_cost */
 typedef struct VsCost
 {

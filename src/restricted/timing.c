@@ -43,7 +43,6 @@
 #include "optimizer/optimizer.h"
 #include "optimizer/planmain.h"
 #include "parser/parsetree.h"
-#include "rewrite/rewriteHandler.h"
 #include "utils/acl.h"
 #include "utils/guc.h"
 #include "utils/guc_tables.h"
@@ -75,18 +74,26 @@ refs_item_walker(Node *node, Index *varno)
 	return expression_tree_walker(node, refs_item_walker, varno);
 }
 
-/* A plain column of this level, seen through casts that keep equality */
+/* A column of this query level, seen through casts that keep equality */
 static Var *
-plain_column(Query *q, Node *n)
+level_column(Node *n)
 {
 	while (n != NULL && IsA(n, RelabelType))
 		n = (Node *) ((RelabelType *) n)->arg;
 	if (n == NULL || !IsA(n, Var) || ((Var *) n)->varlevelsup != 0 ||
 		((Var *) n)->varattno <= 0)
 		return NULL;
-	for (;;)
+	return (Var *) n;
+}
+
+/* The same, followed through merged columns of JOIN USING to a FROM item's */
+static Var *
+plain_column(Query *q, Node *n)
+{
+	Var		   *v;
+
+	while ((v = level_column(n)) != NULL)
 	{
-		Var		   *v = (Var *) n;
 		RangeTblEntry *rte;
 
 		if (v->varno < 1 || v->varno > list_length(q->rtable))
@@ -94,14 +101,9 @@ plain_column(Query *q, Node *n)
 		rte = rt_fetch(v->varno, q->rtable);
 		if (rte->rtekind != RTE_JOIN)
 			return v;
-		/* a merged column of JOIN USING: what it stands for */
 		n = (Node *) list_nth(rte->joinaliasvars, v->varattno - 1);
-		while (n != NULL && IsA(n, RelabelType))
-			n = (Node *) ((RelabelType *) n)->arg;
-		if (n == NULL || !IsA(n, Var) || ((Var *) n)->varlevelsup != 0 ||
-			((Var *) n)->varattno <= 0)
-			return NULL;
 	}
+	return NULL;
 }
 
 static void
@@ -244,16 +246,6 @@ simple_query_item(Query *q, int depth)
 	return item_is_simple(item, depth + 1) ? item : NULL;
 }
 
-static Query *
-view_query(Oid relid)
-{
-	Relation	rel = table_open(relid, AccessShareLock);
-	Query	   *vq = copyObject(get_view_query(rel));
-
-	table_close(rel, AccessShareLock);
-	return vq;
-}
-
 static bool
 item_is_simple(RangeTblEntry *rte, int depth)
 {
@@ -265,7 +257,7 @@ item_is_simple(RangeTblEntry *rte, int depth)
 	if (rte->rtekind != RTE_RELATION)
 		return false;
 	if (rte->relkind == RELKIND_VIEW)
-		return simple_query_item(view_query(rte->relid), depth) != NULL;
+		return simple_query_item(vs_view_query(rte->relid), depth) != NULL;
 	return !analysts_own(rte->relid);
 }
 
@@ -290,14 +282,11 @@ query_unique_on(Query *q, List *resnos, List *opnos, int depth)
 	foreach(a, resnos)
 	{
 		TargetEntry *tle = get_tle_by_resno(q->targetList, lfirst_int(a));
-		Node	   *n = tle ? (Node *) tle->expr : NULL;
+		Var		   *v = tle ? level_column((Node *) tle->expr) : NULL;
 
-		while (n != NULL && IsA(n, RelabelType))
-			n = (Node *) ((RelabelType *) n)->arg;
-		if (n == NULL || !IsA(n, Var) || ((Var *) n)->varlevelsup != 0 ||
-			((Var *) n)->varno != itemno || ((Var *) n)->varattno <= 0)
+		if (v == NULL || v->varno != itemno)
 			return false;
-		attnos = lappend_int(attnos, ((Var *) n)->varattno);
+		attnos = lappend_int(attnos, v->varattno);
 	}
 	return attnos != NIL && item_unique_on(item, attnos, opnos, depth + 1);
 }
@@ -317,7 +306,7 @@ item_unique_on(RangeTblEntry *rte, List *attnos, List *opnos, int depth)
 	if (rte->rtekind != RTE_RELATION)
 		return false;
 	if (rte->relkind == RELKIND_VIEW)
-		return query_unique_on(view_query(rte->relid), attnos, opnos, depth);
+		return query_unique_on(vs_view_query(rte->relid), attnos, opnos, depth);
 	/* a parent's unique index does not cover its inheritance children */
 	if (attnos == NIL || analysts_own(rte->relid) ||
 		(rte->inh && rte->relkind != RELKIND_PARTITIONED_TABLE && has_subclass(rte->relid)))

@@ -773,10 +773,20 @@ typedef struct ReachCx
 	List	   *views;			/* views being expanded, innermost first */
 } ReachCx;
 
+/* A copy of a view's query */
+Query *
+vs_view_query(Oid relid)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	Query	   *vq = copyObject(get_view_query(rel));
+
+	table_close(rel, AccessShareLock);
+	return vq;
+}
+
 static bool
 view_reads_personal_cx(Oid relid, ReachCx *cx)
 {
-	Relation	rel;
 	Query	   *vq;
 	bool		r;
 
@@ -784,9 +794,7 @@ view_reads_personal_cx(Oid relid, ReachCx *cx)
 		return false;			/* the view's own OLD/NEW entries (15) */
 	if (list_length(cx->views) > 32)
 		return true;			/* deeper than any sane view stack: fail closed */
-	rel = table_open(relid, AccessShareLock);
-	vq = copyObject(get_view_query(rel));
-	table_close(rel, AccessShareLock);
+	vq = vs_view_query(relid);
 	cx->views = lcons_oid(relid, cx->views);
 	r = query_reads_personal_walker((Node *) vq, cx);
 	cx->views = list_delete_first(cx->views);
@@ -1171,7 +1179,6 @@ check_on_demand_limit(Node *n)
 static void
 check_on_demand_relation(RangeTblEntry *rte, OnDemandCx *cx)
 {
-	Relation	rel;
 	Query	   *vq;
 
 	if (vs_personal_unit(rte->relid) != InvalidAttrNumber)
@@ -1189,9 +1196,7 @@ check_on_demand_relation(RangeTblEntry *rte, OnDemandCx *cx)
 		return;
 	if (list_length(cx->views) > 32)
 		REFUSE(RS_RULE_VIEW, errmsg("views nested too deeply beside personal rows"));
-	rel = table_open(rte->relid, AccessShareLock);
-	vq = copyObject(get_view_query(rel));
-	table_close(rel, AccessShareLock);
+	vq = vs_view_query(rte->relid);
 	cx->views = lcons_oid(rte->relid, cx->views);
 	(void) on_demand_walker((Node *) vq, cx);
 	cx->views = list_delete_first(cx->views);
